@@ -229,11 +229,11 @@ class EdrReport:
 class RetailLinkPort(Protocol):
     def has_session(self) -> bool: ...
     def request_code(self) -> None:
-        """Steps 1–3 of the login: password accepted, SMS code sent."""
+        """Steps 1-3 of the login: password accepted, SMS code sent."""
         ...
 
     def submit_code(self, code: str) -> None:
-        """Steps 4–6; raises InvalidInput on a wrong code."""
+        """Steps 4-6; raises InvalidInput on a wrong code."""
         ...
 
     def edr_report(self, event_number: str) -> EdrReport:
@@ -245,7 +245,8 @@ class RetailLinkPort(Protocol):
 
 class Notifier(Protocol):
     def notify_employee(self, store_id: int, employee_id: str, text: str) -> None: ...
-    def notify_managers(self, store_id: int, text: str, *, blocks: list[dict[str, Any]] | None = None) -> None: ...
+    def notify_managers(self, store_id: int, text: str, *,
+                        blocks: list[dict[str, Any]] | None = None) -> None: ...
 
 
 class SecretBox(Protocol):
@@ -291,7 +292,57 @@ class PacketData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class WeekRow:
+    """One employee line of the weekly schedule: seven cell texts, Sunday .. Saturday."""
+
+    employee_name: str
+    job_title: str
+    days: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.days) != 7:
+            raise ValueError(f"a week row needs 7 day cells, got {len(self.days)}")
+
+
+@dataclass(frozen=True)
+class WeekScheduleData:
+    """The weekly schedule (Sunday .. Saturday) of a store, one row per employee."""
+
+    store_name: str
+    week_start: date
+    """A Sunday."""
+    rows: tuple[WeekRow, ...]
+
+    def __post_init__(self) -> None:
+        if self.week_start.weekday() != 6:
+            raise ValueError(f"week_start must be a Sunday, got {self.week_start:%A %Y-%m-%d}")
+
+
+@dataclass(frozen=True)
+class EmployeeScheduleData:
+    """Two weeks (from a Sunday) of one employee's assignments."""
+
+    store_name: str
+    employee_name: str
+    start: date
+    """A Sunday."""
+    entries: tuple[PacketEntry, ...]
+
+    def __post_init__(self) -> None:
+        if self.start.weekday() != 6:
+            raise ValueError(f"start must be a Sunday, got {self.start:%A %Y-%m-%d}")
+
+
 class PacketRenderer(Protocol):
     def render(self, packet: PacketData) -> bytes:
         """The merged packet PDF."""
+        ...
+
+    def render_week(self, data: WeekScheduleData) -> bytes:
+        """The weekly schedule PDF (Sunday .. Saturday, one row per employee, landscape)."""
+        ...
+
+    def render_employee(self, data: EmployeeScheduleData) -> bytes:
+        """One employee's two-week schedule PDF."""
         ...
