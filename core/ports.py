@@ -113,6 +113,34 @@ class EdrCache(Protocol):
         ...
 
 
+@dataclass
+class PacketPost:
+    """Where the daily packet of one store and day went in Slack (at most one per store and day).
+
+    A row without ``message_ts`` is a packet that is waiting (for a Retail Link code) to be posted
+    to ``channel``.
+    """
+
+    store_id: int
+    day: date
+    channel: str | None = None
+    message_ts: str | None = None
+    file_id: str | None = None
+    posted_at: datetime | None = None
+
+    @property
+    def posted(self) -> bool:
+        """True once the packet message is in Slack."""
+        return self.message_ts is not None
+
+
+class PacketPostRepository(Protocol):
+    def get(self, store_id: int, day: date) -> PacketPost | None: ...
+    def save(self, post: PacketPost) -> None:
+        """Insert or replace the row of ``(post.store_id, post.day)``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -138,6 +166,7 @@ class UnitOfWork(Protocol):
     sync_runs: Repository[SyncRun, int]
     edr_cache: EdrCache
     processed_events: ProcessedEvents
+    packet_posts: PacketPostRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

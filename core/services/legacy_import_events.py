@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from core.model import Assignment, Condition, Event, EventType
@@ -80,18 +79,18 @@ def _event(ctx: ImportContext, row: Row, mplan: int, existing: Event | None, all
     etype = detect_event_type(name)
     legacy_type = text(row.get("event_type"))
     if legacy_type is not None and legacy_type != etype.value:
-        ctx.report.warn("events", key, f"legacy type {legacy_type!r} re-detected from the name as {etype.value}")
+        ctx.report.warn("events", key, f"legacy type {legacy_type!r} re-detected from the name as "
+                        f"{etype.value}")
     minutes = as_int(row.get("estimated_time"), "estimated_time")
-    store_number = text(row.get("store_number"))
     fields: dict[str, Any] = {
         "name": name,
         "start_date": start,
         "due_date": due,
         "event_type": etype,
         "condition": _condition(ctx, key, row, mplan in scheduled),
-        "location_mvid": text(row.get("location_mvid")),
-        "store_number": store_number,
-        "store_name": text(row.get("store_name")),
+        "location_mvid": text(row.get("location_mvid"), limit=50, label="location_mvid"),
+        "store_number": text(row.get("store_number"), limit=20, label="store_number"),
+        "store_name": text(row.get("store_name"), limit=200, label="store_name"),
         "estimated_minutes": minutes if minutes is not None and minutes > 0 else None,
         "sales_tools_url": text(row.get("sales_tools_url")),
         "allow_auto_schedule": allow_auto.get(mplan, True),
@@ -168,7 +167,8 @@ def import_schedules(ctx: ImportContext, rows: Iterable[Row]) -> None:
         if old is None or old.id in claimed:
             old = by_slot.get((event.id, emp_id, start))
         if old is not None and old.id in claimed:
-            ctx.report.skip("schedules", key, "duplicates another schedule of the same event, employee and time")
+            ctx.report.skip("schedules", key, "duplicates another schedule of the same event, employee "
+                            "and time")
             continue
         desired = Assignment(
             id=old.id if old else 0, event_id=event.id, employee_id=emp_id, start=start,
@@ -191,10 +191,3 @@ def _external_id(ctx: ImportContext, key: str, row: Row) -> str | None:
         return None
     return external
 
-
-def event_days(ctx: ImportContext) -> tuple[date, date] | None:
-    """The first and last day any imported event covers (to bound the rule check)."""
-    events = list(ctx.events.values())
-    if not events:
-        return None
-    return min(e.start_date for e in events), max(e.due_date for e in events)

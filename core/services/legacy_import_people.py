@@ -100,7 +100,7 @@ def _employee(ctx: ImportContext, row: Row, existing: Employee | None, owners: _
         ctx.report.warn("employees", emp_id, f"email {email} already belongs to employee "
                         f"{owners.email[email.casefold()]}; left as it was")
         email = existing.email if existing else None
-    rep_id = text(row.get("external_id"), limit=100, label="external_id (RepID)")
+    rep_id = text(row.get("external_id"), limit=50, label="external_id (RepID)")
     if rep_id is not None and owners.rep.get(rep_id, emp_id) != emp_id:
         ctx.report.warn("employees", emp_id, f"RepID {rep_id} already belongs to employee "
                         f"{owners.rep[rep_id]}; left as it was")
@@ -145,7 +145,8 @@ def _employee_id(ctx: ImportContext, entity: str, key: str, row: Row) -> str | N
 
 def import_weekly(ctx: ImportContext, rows: Iterable[Row]) -> None:
     """One weekly availability per employee; a NULL weekday means available (the legacy default)."""
-    existing = {w.employee_id: w for w in ctx.uow.weekly_availability.list() if w.employee_id in ctx.employees}
+    existing = {w.employee_id: w for w in ctx.uow.weekly_availability.list()
+                if w.employee_id in ctx.employees}
     seen: set[str] = set()
     for row in rows:
         key = text(row.get("employee_id")) or "(no employee)"
@@ -278,11 +279,13 @@ def _rotation_type(value: Any) -> RotationType:
         raise LegacyValueError(f"rotation type {value!r} is not juicer or primary_lead") from None
 
 
-def _check_rotation_person(ctx: ImportContext, entity: str, key: str, emp_id: str, rtype: RotationType) -> None:
+def _check_rotation_person(ctx: ImportContext, entity: str, key: str, emp_id: str,
+                           rtype: RotationType) -> None:
     emp = ctx.employees[emp_id]
     if emp.job_title not in ROTATION_TITLES[rtype]:
-        ctx.report.warn(entity, key, f"{emp.name} is a {emp.job_title.value}, not a "
-                        f"{' or '.join(t.value for t in ROTATION_TITLES[rtype])}; imported as it is")
+        wanted = " or ".join(t.value for t in ROTATION_TITLES[rtype])
+        ctx.report.warn(entity, key, f"{emp.name} ({emp.job_title.value}) is not a {wanted}; "
+                        "imported as it is")
     if not emp.is_active:
         ctx.report.warn(entity, key, f"{emp.name} is inactive; imported as it is")
 
@@ -327,7 +330,7 @@ def import_rotation_exceptions(ctx: ImportContext, rows: Iterable[Row]) -> None:
         try:
             day = required_date(row.get("exception_date"), ctx.tz, "exception_date")
             rtype = _rotation_type(row.get("rotation_type"))
-            reason = text(row.get("reason"))
+            reason = text(row.get("reason"), limit=500, label="reason")
         except LegacyValueError as exc:
             ctx.report.skip("rotation_exceptions", key, str(exc))
             continue

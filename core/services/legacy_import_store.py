@@ -14,13 +14,12 @@ from core.services.legacy_import_report import Outcome
 from core.services.legacy_import_values import (
     LegacyValueError,
     as_bool,
-    as_hhmm,
     as_int,
     required_date,
     required_text,
     text,
 )
-from core.services.time_settings import TIME_KEYS
+from core.services.time_settings import TIME_KEYS, parse_hhmm
 
 Row = Mapping[str, Any]
 PLAIN_CREDENTIALS = ("edr_username", "edr_mfa_credential_id")
@@ -82,7 +81,7 @@ def import_templates(ctx: ImportContext, rows: Iterable[Row]) -> None:
         key = repr(text(row.get("name")))
         try:
             name = required_text(row.get("name"), "name", limit=200)
-            path = required_text(row.get("file_path"), "file_path")
+            path = required_text(row.get("file_path"), "file_path", limit=500)
             category = (text(row.get("category")) or "").lower()
             if category not in TEMPLATE_CATEGORIES:
                 raise LegacyValueError(f"category {row.get('category')!r} is not 'event' or 'daily'")
@@ -109,7 +108,7 @@ def import_settings(ctx: ImportContext, rows: Iterable[Row], legacy_box: SecretB
             continue
         try:
             if key in TIME_KEYS:
-                _set(ctx, key, as_hhmm(row.get("setting_value"), key), secret=False)
+                _set(ctx, key, _hhmm(row.get("setting_value"), key), secret=False)
             elif key in PLAIN_CREDENTIALS:
                 value = text(row.get("setting_value"))
                 if value is not None:
@@ -123,6 +122,14 @@ def import_settings(ctx: ImportContext, rows: Iterable[Row], legacy_box: SecretB
     if ignored:
         ctx.report.notes.append("Legacy settings not imported (not used by schedbot): "
                                 + ", ".join(sorted(ignored)))
+
+
+def _hhmm(value: Any, key: str) -> str:
+    raw = text(value) or ""
+    parsed = parse_hhmm(raw)
+    if parsed is None:
+        raise LegacyValueError(f"{raw!r} is not a time of day (HH:MM)")
+    return parsed.strftime("%H:%M")
 
 
 def _password(ctx: ImportContext, row: Row, legacy_box: SecretBox | None) -> None:

@@ -186,14 +186,3 @@ def required_date(value: Any, tz: ZoneInfo, label: str) -> date:
         raise LegacyValueError(f"{label} is empty")
     return found
 
-
-def as_hhmm(value: Any, label: str = "time") -> str:
-    """An event time as zero-padded ``HH:MM`` (legacy validated hours 0–23 and minutes 0–59)."""
-    cleaned = required_text(value, label)
-    parts = cleaned.split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        raise LegacyValueError(f"{label} {cleaned!r} is not HH:MM")
-    hour, minute = int(parts[0]), int(parts[1])
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise LegacyValueError(f"{label} {cleaned!r} is not a time of day")
-    return f"{hour:02d}:{minute:02d}"

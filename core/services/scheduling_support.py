@@ -9,11 +9,11 @@ from datetime import date, datetime
 from typing import NoReturn
 
 from core.errors import InvalidInput, RemoteError
-from core.model import Actor, Assignment, Condition, Employee, Event, Store, TimeSettings
+from core.model import Actor, Condition, Employee, Event, Store, TimeSettings
 from core.ports import Clock, CrossmarkPort, Notifier, UnitOfWork, UnitOfWorkFactory
 from core.rules import Facts, end_of
 from core.services import audit
-from core.services.lookups import store_of, store_now, zone_of
+from core.services.lookups import store_now, store_of, zone_of
 from core.services.remote_batch import RemoteBatch
 from core.services.schedule_changes import AssignmentChange, personal_notices
 from core.services.time_settings import load_time_settings
@@ -143,7 +143,7 @@ class SchedulingBase:
         for employee_id, text in personal_notices(changes, reissued=reissued).items():
             try:
                 self._notifier.notify_employee(store_id, employee_id, text)
-            except Exception as err:  # noqa: BLE001 - a failed DM must not undo a committed change
+            except Exception as err:
                 log.warning("could not notify employee %s: %s", employee_id, type(err).__name__)
                 problems.append(f"Could not notify {employee_id} by DM.")
         return problems

@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence of the core ports: tables, repositories, unit of work, engine, migrations."""

@@ -1,0 +1,90 @@
+"""The Bolt ``AsyncApp``: request verification, our middleware, every listener, one error handler.
+
+Two ways to hold Slack tokens:
+- single workspace: ``SLACK_BOT_TOKEN`` is set; the token lives in the environment;
+- multi-workspace OAuth: ``SLACK_CLIENT_ID`` is set; installations (encrypted tokens) live in our
+  database through ``integrations.slack_store``; ``/slack/install`` starts the flow.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+
+from bot.container import Container
+from bot.errors import handle_error
+from bot.identity import ProfileCache
+from bot.listeners import register_all
+from bot.middleware import install_middleware
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:history",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "files:write",
+    "channels:join",
+    "channels:read",
+    "groups:read",
+)
+"""Bot scopes requested by the OAuth flow; keep in line with ``manifest.yml``."""
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+class SlackConfigError(RuntimeError):
+    """The Slack settings do not describe a runnable app (no secret, no token, no client id)."""
+
+
+def oauth_settings(container: Container) -> AsyncOAuthSettings:
+    """OAuth flow settings over our database stores."""
+    if container.installation_store is None or container.oauth_state_store is None:
+        raise SlackConfigError("SLACK_CLIENT_ID is set but the container has no installation/state store")
+    settings = container.settings
+    return AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.reveal(),
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=container.installation_store,
+        state_store=container.oauth_state_store,
+        logger=logging.getLogger("bot.oauth"),
+    )
+
+
+def build_app(container: Container, *, profiles: ProfileCache | None = None) -> AsyncApp:
+    """The Bolt app for ``container``: verified requests only, ack before work, listeners registered."""
+    settings = container.settings
+    signing_secret = settings.slack_signing_secret.reveal()
+    if not signing_secret:
+        raise SlackConfigError("SLACK_SIGNING_SECRET is required")
+    common = {
+        "name": "schedbot",
+        "signing_secret": signing_secret,
+        "process_before_response": False,
+        "request_verification_enabled": True,
+        "raise_error_for_unhandled_request": True,
+        "logger": logging.getLogger("bot.bolt"),
+    }
+    if settings.slack_client_id:
+        app = AsyncApp(client=container.web_client(token=""), oauth_settings=oauth_settings(container),
+                       installation_store=container.installation_store, **common)  # type: ignore[arg-type]
+        log.info("Slack app in OAuth (multi-workspace) mode")
+    elif settings.slack_bot_token:
+        app = AsyncApp(client=container.web_client(), **common)  # type: ignore[arg-type]
+        log.info("Slack app in single-workspace token mode")
+    else:
+        raise SlackConfigError("set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (OAuth)")
+    install_middleware(app, container, profiles)
+    register_all(app, container)
+    app.error(handle_error)
+    return app

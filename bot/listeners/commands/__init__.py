@@ -1,0 +1,4 @@
+"""Slash commands: `/sched` (router + subcommands), `/timeoff`, `/packet`.
+
+Each module defines ``register(app, container)``; ``bot.listeners.register_all`` finds it.
+"""

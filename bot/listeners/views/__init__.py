@@ -1,0 +1,4 @@
+"""Modal submissions and closes, one feature per module.
+
+Each module defines ``register(app, container)``; ``bot.listeners.register_all`` finds it.
+"""

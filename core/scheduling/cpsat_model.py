@@ -1,0 +1,373 @@
+"""The CP-SAT model of a ``Problem``: variables, hard constraints and named penalty terms.
+
+One boolean per candidate (per candidate *and start* for types with several fixed starts, e.g.
+Digitals), one "unscheduled" boolean per event, Core slot booleans per person and day, and the
+auxiliaries of the soft terms. ``terms`` holds every named penalty as (coefficient, literal/int var)
+pairs plus a constant, so a solution can be reported term by term ("rule X bent, penalty N").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from core.model import EventType
+from core.scheduling.plan import Placement, Plan, assign_supervisor_starts, shift_loads
+from core.scheduling.problem import SHIFT_TYPES, Problem, sunday_of
+from core.scheduling.weights import PENALTY_NAMES, SCALE
+
+IntVar = cp_model.IntVar
+_MULTI_START = frozenset({EventType.CORE, EventType.SUPERVISOR})
+
+
+class ScheduleModel:
+    """Builds the model; ``hint`` loads a plan as a complete hint, ``read`` turns values into a plan."""
+
+    def __init__(self, problem: Problem, *, force: int | None = None) -> None:
+        self.pb = problem
+        self.m = cp_model.CpModel()
+        self.terms: dict[str, list[tuple[int, IntVar]]] = {n: [] for n in PENALTY_NAMES}
+        self.constants: dict[str, int] = dict.fromkeys(PENALTY_NAMES, 0)
+        self.lits: list[list[tuple[int | None, IntVar]]] = []
+        self.u: dict[int, IntVar] = {}
+        self.z: dict[tuple[int, date, int], IntVar] = {}
+        self.sup_any: dict[tuple[int, date], IntVar] = {}
+        self.works: dict[tuple[int, date], IntVar] = {}
+        self.hi_lo: dict[date, tuple[IntVar, IntVar]] = {}
+        self.extra: dict[tuple[date, int], tuple[IntVar, list[IntVar]]] = {}
+        self.total: IntVar | None = None
+        self.dev: dict[int, IntVar] = {}
+        self._variables()
+        self._coverage(force)
+        self._per_person_day()
+        self._week_cap()
+        self._pairing()
+        self._slot_balance()
+        self._digital_slots()
+        self._fairness()
+        self._churn_and_bumps()
+        self.m.minimize(sum(c * v for items in self.terms.values() for c, v in items)
+                        + sum(self.constants.values()))
+
+    # ---- variables and hard constraints ------------------------------------------------------
+
+    def _variables(self) -> None:
+        for ci, c in enumerate(self.pb.candidates):
+            ev = self.pb.events[c.event]
+            if ev.type in _MULTI_START:
+                pairs: list[tuple[int | None, IntVar]] = [(None, self.m.new_bool_var(f"x{ci}"))]
+            else:
+                pairs = [(s, self.m.new_bool_var(f"x{ci}_{s}")) for s in c.starts]
+            self.lits.append(pairs)
+            for name, value in c.penalties:
+                for _, v in pairs:
+                    self.terms[name].append((value, v))
+
+    def chosen(self, ci: int) -> list[IntVar]:
+        return [v for _, v in self.lits[ci]]
+
+    def _coverage(self, force: int | None) -> None:
+        for i, ev in enumerate(self.pb.events):
+            lits = [v for ci in self.pb.by_event.get(i, ()) for v in self.chosen(ci)]
+            if not lits:
+                if i == force:
+                    self.m.add_bool_or([])
+                self.constants["unscheduled"] += ev.unscheduled_cost
+                continue
+            u = self.m.new_bool_var(f"u{i}")
+            self.u[i] = u
+            self.m.add_exactly_one([*lits, u])
+            self.terms["unscheduled"].append((ev.unscheduled_cost, u))
+            if i == force:
+                self.m.add(u == 0)
+
+    def _per_person_day(self) -> None:
+        pb = self.pb
+        for (p, day), cis in pb.by_employee_day.items():
+            shifts: list[IntVar] = []
+            cores: list[tuple[int, IntVar]] = []
+            sups: list[IntVar] = []
+            items: list[tuple[IntVar, int, int]] = []
+            for ci in cis:
+                ev = pb.event_of(ci)
+                if ev.type is EventType.CORE:
+                    cores.append((ci, self.lits[ci][0][1]))
+                elif ev.type is EventType.SUPERVISOR:
+                    sups.append(self.lits[ci][0][1])
+                else:
+                    for s, v in self.lits[ci]:
+                        assert s is not None
+                        items.append((v, *pb.interval(ci, s)))
+                if ev.type in SHIFT_TYPES:
+                    shifts.extend(self.chosen(ci))
+            if len(shifts) > 1:
+                self.m.add_at_most_one(shifts)
+            z_items = self._core_slots(p, day, cores)
+            if sups:
+                lo, hi, cap = pb.supervisor_blocks[(p, day)]
+                anyv = self.m.new_bool_var(f"sup{p}_{day:%m%d}")
+                self.sup_any[(p, day)] = anyv
+                for v in sups:
+                    self.m.add_implication(v, anyv)
+                self.m.add(anyv <= sum(sups))
+                if len(sups) > cap:
+                    self.m.add(sum(sups) <= cap)
+                items.append((anyv, lo, hi))
+            if items:
+                self._no_overlap(items, z_items)
+
+    def _core_slots(self, p: int, day: date,
+                    cores: list[tuple[int, IntVar]]) -> list[tuple[IntVar, int, int]]:
+        if not cores:
+            return []
+        pb = self.pb
+        union = sorted({s for ci, _ in cores for s in pb.candidates[ci].starts})
+        length = pb.core_len.get((p, day), 0)
+        zs = {s: self.m.new_bool_var(f"z{p}_{day:%m%d}_{s}") for s in union}
+        for s, z in zs.items():
+            self.z[(p, day, s)] = z
+        self.m.add(sum(zs.values()) == sum(v for _, v in cores))
+        for ci, v in cores:
+            banned = [zs[s] for s in union if s not in pb.candidates[ci].starts]
+            if banned:
+                self.m.add(v + sum(banned) <= 1)
+        return [(z, s, s + length) for s, z in zs.items()]
+
+    def _no_overlap(self, items: list[tuple[IntVar, int, int]], z_items: list[tuple[IntVar, int, int]]) -> None:
+        """Interval-graph cliques: at every start point, at most one covering item."""
+        everything = items + z_items
+        seen: set[frozenset[int]] = set()
+        for t in sorted({lo for _, lo, _ in everything}):
+            covering = [v for v, lo, hi in everything if lo <= t < hi]
+            if len(covering) < 2 or all(any(v is z for z, _, _ in z_items) for v in covering):
+                continue
+            key = frozenset(v.index for v in covering)
+            if key not in seen:
+                seen.add(key)
+                self.m.add_at_most_one(covering)
+
+    def _week_cap(self) -> None:
+        pb = self.pb
+        days_of: dict[tuple[int, date], list[date]] = defaultdict(list)
+        for (p, day) in pb.by_employee_day:
+            if (p, day) not in pb.pinned_days:
+                days_of[(p, sunday_of(day))].append(day)
+        for (p, week), days in days_of.items():
+            room = pb.week_room.get((p, week), 0)
+            if len(days) <= room:
+                continue
+            for day in days:
+                w = self.m.new_bool_var(f"w{p}_{day:%m%d}")
+                self.works[(p, day)] = w
+                shifts = []
+                for ci in pb.by_employee_day[(p, day)]:
+                    if pb.event_of(ci).type in SHIFT_TYPES:
+                        shifts.extend(self.chosen(ci))
+                    elif pb.event_of(ci).type is not EventType.SUPERVISOR:
+                        for v in self.chosen(ci):
+                            self.m.add_implication(v, w)
+                if shifts:
+                    self.m.add(sum(shifts) <= w)
+                if (p, day) in self.sup_any:
+                    self.m.add_implication(self.sup_any[(p, day)], w)
+            self.m.add(sum(self.works[(p, d)] for d in days) <= room)
+
+    def _pairing(self) -> None:
+        pb = self.pb
+        core_lits: dict[tuple[str, date], list[IntVar]] = defaultdict(list)
+        for key, evs in pb.cores_by_key.items():
+            for i in evs:
+                for ci in pb.by_event.get(i, ()):
+                    core_lits[(key, pb.candidates[ci].day)].extend(self.chosen(ci))
+        for i, ev in enumerate(pb.events):
+            if ev.type is not EventType.SUPERVISOR or not ev.pair_key:
+                continue
+            per_day: dict[date, list[IntVar]] = defaultdict(list)
+            for ci in pb.by_event.get(i, ()):
+                per_day[pb.candidates[ci].day].extend(self.chosen(ci))
+            for day, lits in per_day.items():
+                if (ev.pair_key, day) not in pb.pinned_core_days:
+                    self.m.add(sum(lits) <= sum(core_lits[(ev.pair_key, day)]))
+
+    # ---- soft terms --------------------------------------------------------------------------
+
+    def _slot_balance(self) -> None:
+        pb = self.pb
+        by_day: dict[date, dict[int, list[IntVar]]] = defaultdict(lambda: defaultdict(list))
+        for (_, day, s), z in self.z.items():
+            by_day[day][s].append(z)
+        weight = pb.weights.slot_imbalance * SCALE
+        for day, slot_vars in by_day.items():
+            top = sum(len(v) for v in slot_vars.values()) + sum(
+                pb.pinned_slot_counts.get((day, s), 0) for s in pb.core_slots)
+            hi = self.m.new_int_var(0, top, f"hi{day:%m%d}")
+            lo = self.m.new_int_var(0, top, f"lo{day:%m%d}")
+            for s in pb.core_slots:
+                count = sum(slot_vars.get(s, [])) + pb.pinned_slot_counts.get((day, s), 0)
+                self.m.add(hi >= count)
+                self.m.add(lo <= count)
+            self.hi_lo[day] = (hi, lo)
+            self.terms["slot_imbalance"] += [(weight, hi), (-weight, lo)]
+
+    def _digital_slots(self) -> None:
+        pb = self.pb
+        groups: dict[tuple[date, int], list[IntVar]] = defaultdict(list)
+        for ci, c in enumerate(pb.candidates):
+            if pb.events[c.event].type is EventType.DIGITALS:
+                for s, v in self.lits[ci]:
+                    assert s is not None
+                    groups[(c.day, s)].append(v)
+        weight = pb.weights.digital_slot_shared * SCALE
+        for key, lits in groups.items():
+            if len(lits) > 1:
+                extra = self.m.new_int_var(0, len(lits) - 1, f"dx{key[0]:%m%d}_{key[1]}")
+                self.m.add(extra >= sum(lits) - 1)
+                self.extra[key] = (extra, lits)
+                self.terms["digital_slot_shared"].append((weight, extra))
+
+    def _fairness(self) -> None:
+        pb = self.pb
+        pool = [p for p, e in enumerate(pb.employees) if e.shift_pool]
+        own: dict[int, list[IntVar]] = defaultdict(list)
+        for ci, c in enumerate(pb.candidates):
+            if pb.events[c.event].type in SHIFT_TYPES and pb.employees[c.employee].shift_pool:
+                own[c.employee].extend(self.chosen(ci))
+        pinned = sum(pb.employees[p].pinned_shifts for p in pool)
+        top = pinned + sum(len(v) for v in own.values())
+        units = pb.weights.share_units
+        total = self.m.new_int_var(pinned, max(pinned, top), "shifts")
+        self.total = total
+        self.m.add(total == pinned + sum(v for p in pool for v in own[p]))
+        for p in pool:
+            emp = pb.employees[p]
+            if not own[p] and emp.share == 0:
+                self.constants["fairness"] += units * emp.pinned_shifts
+                continue
+            load = emp.pinned_shifts + sum(own[p])
+            bound = units * (emp.pinned_shifts + len(own[p])) + emp.share * max(top, 1)
+            dev = self.m.new_int_var(0, bound, f"dev{p}")
+            self.m.add(dev >= units * load - emp.share * total)
+            self.m.add(dev >= emp.share * total - units * load)
+            self.dev[p] = dev
+            self.terms["fairness"].append((1, dev))
+
+    def stay_lits(self, event: int, employee: int, day: date) -> list[IntVar]:
+        return [v for ci in self.pb.by_event.get(event, ())
+                if (self.pb.candidates[ci].employee, self.pb.candidates[ci].day) == (employee, day)
+                for v in self.chosen(ci)]
+
+    def _churn_and_bumps(self) -> None:
+        pb = self.pb
+        w = pb.weights
+        for i, ev in enumerate(pb.events):
+            cur = ev.current
+            if cur is not None:
+                if cur.released:
+                    continue
+                name, weight = ("bumps", w.bump) if cur.bumpable else ("churn", w.churn)
+                where: tuple[int, date] | None = (cur.employee, cur.day)
+            else:
+                name, weight, where = "churn", w.churn, pb.previous.get(i)
+            if where is None:
+                continue
+            stay = self.stay_lits(i, *where)
+            self.constants[name] += weight * SCALE
+            self.terms[name] += [(-weight * SCALE, v) for v in stay]
+            if cur is not None and cur.bumpable and ev.type is EventType.CORE and stay:
+                takers = [v for ci in pb.by_employee_day.get(where, ())
+                          if pb.event_of(ci).type is EventType.JUICER
+                          or (pb.event_of(ci).type is EventType.CORE and pb.event_of(ci).due < ev.due)
+                          for v in self.chosen(ci)]
+                self.m.add(1 - sum(stay) <= sum(takers))
+
+    # ---- hints and solutions -----------------------------------------------------------------
+
+    def hint(self, plan: Plan) -> None:
+        """Load ``plan`` as a complete hint (every variable, auxiliaries included)."""
+        pb = self.pb
+        values: dict[int, int] = {}
+        for ci, pairs in enumerate(self.lits):
+            for _, v in pairs:
+                values[v.index] = 0
+        core_at: set[tuple[int, date, int]] = set()
+        busy: set[tuple[int, date]] = set()
+        sup_at: set[tuple[int, date]] = set()
+        for ev, pl in plan.items():
+            c = pb.candidates[pl.candidate]
+            etype = pb.events[ev].type
+            for s, v in self.lits[pl.candidate]:
+                if s is None or s == pl.start:
+                    values[v.index] = 1
+            busy.add((c.employee, c.day))
+            if etype is EventType.CORE:
+                core_at.add((c.employee, c.day, pl.start))
+            elif etype is EventType.SUPERVISOR:
+                sup_at.add((c.employee, c.day))
+        for i, u in self.u.items():
+            values[u.index] = 0 if i in plan else 1
+        for key, z in self.z.items():
+            values[z.index] = int(key in core_at)
+        for key, v in self.sup_any.items():
+            values[v.index] = int(key in sup_at)
+        for key, v in self.works.items():
+            values[v.index] = int(key in busy)
+        for day, (hi, lo) in self.hi_lo.items():
+            counts = [sum(1 for (_, d, s) in core_at if d == day and s == slot)
+                      + pb.pinned_slot_counts.get((day, slot), 0) for slot in pb.core_slots]
+            values[hi.index], values[lo.index] = max(counts), min(counts)
+        for extra, lits in self.extra.values():
+            values[extra.index] = max(0, sum(values[v.index] for v in lits) - 1)
+        loads = shift_loads(pb, plan)
+        total = sum(loads.values())
+        if self.total is not None:
+            values[self.total.index] = total
+        units = pb.weights.share_units
+        for p, dev in self.dev.items():
+            values[dev.index] = abs(units * loads[p] - pb.employees[p].share * total)
+        self.m.clear_hints()
+        for var in self._all_vars():
+            self.m.add_hint(var, values.get(var.index, 0))
+
+    def _all_vars(self) -> Iterable[IntVar]:
+        for pairs in self.lits:
+            for _, v in pairs:
+                yield v
+        yield from self.u.values()
+        yield from self.z.values()
+        yield from self.sup_any.values()
+        yield from self.works.values()
+        for hi, lo in self.hi_lo.values():
+            yield hi
+            yield lo
+        for extra, _ in self.extra.values():
+            yield extra
+        if self.total is not None:
+            yield self.total
+        yield from self.dev.values()
+
+    def read(self, solution: Sequence[int]) -> Plan:
+        """The plan in a solution vector (Supervisor starts staggered after the fact)."""
+        def val(v: IntVar) -> int:
+            return int(solution[v.index])
+        pb = self.pb
+        plan: Plan = {}
+        sups: dict[int, int] = {}
+        for ci, pairs in enumerate(self.lits):
+            c = pb.candidates[ci]
+            etype = pb.events[c.event].type
+            for s, v in pairs:
+                if not val(v):
+                    continue
+                if etype is EventType.SUPERVISOR:
+                    sups[c.event] = ci
+                elif etype is EventType.CORE:
+                    slot = next(st for st in c.starts if val(self.z[(c.employee, c.day, st)]))
+                    plan[c.event] = Placement(ci, slot)
+                else:
+                    assert s is not None
+                    plan[c.event] = Placement(ci, s)
+        plan.update(assign_supervisor_starts(pb, sups))
+        return plan

@@ -1,0 +1,60 @@
+"""Alembic from the installed package: no ``alembic.ini`` needed.
+
+The configuration is built in code; its ``script_location`` is the ``migrations`` package directory
+and the database URL travels in ``Config.attributes`` (never through ini interpolation or logs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+import migrations
+from integrations.db.engine import make_engine
+
+FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
+
+
+def migrations_dir() -> Path:
+    """Directory of ``env.py`` and ``versions/``."""
+    return Path(migrations.__file__).resolve().parent
+
+
+def alembic_config(url: str) -> Config:
+    """A programmatic Alembic configuration for ``url``."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("file_template", FILE_TEMPLATE)
+    config.attributes["url"] = url
+    config.attributes["configure_logging"] = False
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at ``url`` up to ``revision``."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the database at ``url`` down to ``revision`` (``"base"`` drops everything)."""
+    command.downgrade(alembic_config(url), revision)
+
+
+def current(url: str) -> str | None:
+    """The revision the database is at, or None for an unmigrated database."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            revision: str | None = MigrationContext.configure(connection).get_current_revision()
+            return revision
+    finally:
+        engine.dispose()
+
+
+def head() -> str | None:
+    """The newest revision shipped with the package."""
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()

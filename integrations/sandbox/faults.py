@@ -1,0 +1,252 @@
+"""Fault injection and request recording for the sandbox servers (ASGI middleware).
+
+Per path, queue faults (``inject``) or fail a share of requests at random with a seeded generator
+(``fail_randomly``). A fault can act before the real handler (nothing happens upstream) or after it
+(``after_handler=True``: the change is made, the reply is lost). The same controls are reachable over
+HTTP: ``POST /_sandbox/faults`` (JSON of :class:`Fault` plus ``path``), ``DELETE /_sandbox/faults``,
+``GET /_sandbox/requests``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CONTROL_PREFIX = "/_sandbox/"
+
+
+class FaultKind(StrEnum):
+    STATUS = "status"
+    """Answer ``status`` (with ``Retry-After`` when set)."""
+    LOGIN_REDIRECT = "login_redirect"
+    """302 to the login page, as an expired PHP session does."""
+    SLOW = "slow"
+    """Wait ``delay`` seconds before answering."""
+    DROP = "drop"
+    """Start a reply and close the connection half-way."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: FaultKind
+    status: int = 503
+    retry_after: str | None = None
+    delay: float = 0.0
+    times: int | None = 1
+    """How many requests it hits; None = every request until cleared."""
+    after_handler: bool = False
+
+
+@dataclass
+class RecordedRequest:
+    """One request, recorded on arrival; ``status`` is filled in once the reply starts."""
+
+    method: str
+    path: str
+    status: int | None
+    fault: str | None = None
+
+
+@dataclass
+class _RandomFailures:
+    rate: float
+    faults: Sequence[Fault]
+    rng: random.Random
+
+
+@dataclass
+class _Queued:
+    fault: Fault
+    left: int | None
+
+
+@dataclass
+class _Plan:
+    queued: list[_Queued] = field(default_factory=list)
+    random: _RandomFailures | None = None
+
+
+class FaultInjector:
+    """Wraps an ASGI app; ``requests`` lists every request with its final status and fault."""
+
+    def __init__(self, app: ASGIApp, *, login_path: str = "/login") -> None:
+        self.app = app
+        self.login_path = login_path
+        self.requests: list[RecordedRequest] = []
+        self._plans: dict[str, _Plan] = {}
+        self._lock = threading.Lock()
+
+    def inject(self, path: str, fault: Fault) -> None:
+        """Queue ``fault`` for the next ``fault.times`` requests to ``path``."""
+        with self._lock:
+            self._plans.setdefault(path, _Plan()).queued.append(_Queued(fault, fault.times))
+
+    def fail_randomly(self, path: str, rate: float, faults: Sequence[Fault], seed: int = 0) -> None:
+        """Fail each request to ``path`` with probability ``rate``, picking one of ``faults``."""
+        with self._lock:
+            self._plans.setdefault(path, _Plan()).random = _RandomFailures(
+                rate, tuple(faults), random.Random(seed))
+
+    def clear(self) -> None:
+        """Remove every fault (the request log is kept)."""
+        with self._lock:
+            self._plans.clear()
+
+    def count(self, path: str, *, status: int | None = None, faulted: bool | None = None) -> int:
+        """How many requests reached ``path`` (optionally with that final status / faulted or not)."""
+        with self._lock:
+            return sum(1 for r in self.requests if r.path == path
+                       and (status is None or r.status == status)
+                       and (faulted is None or (r.fault is not None) == faulted))
+
+    def _take(self, path: str) -> Fault | None:
+        with self._lock:
+            plan = self._plans.get(path)
+            if plan is None:
+                return None
+            while plan.queued:
+                head = plan.queued[0]
+                if head.left is None:
+                    return head.fault
+                if head.left > 0:
+                    head.left -= 1
+                    if head.left == 0:
+                        plan.queued.pop(0)
+                    return head.fault
+                plan.queued.pop(0)
+            chance = plan.random
+            if chance is not None and chance.rng.random() < chance.rate:
+                return chance.faults[chance.rng.randrange(len(chance.faults))]
+            return None
+
+    def _record(self, scope: Scope, fault: Fault | None) -> RecordedRequest:
+        entry = RecordedRequest(str(scope.get("method", "")), str(scope["path"]), None,
+                                fault.kind.value if fault else None)
+        with self._lock:
+            self.requests.append(entry)
+        return entry
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if str(scope["path"]).startswith(CONTROL_PREFIX):
+            await self._control(scope, receive, send)
+            return
+        fault = self._take(str(scope["path"]))
+        entry = self._record(scope, fault)
+
+        async def recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = int(message["status"])
+            await send(message)
+
+        if fault is None:
+            await self.app(scope, receive, recording)
+            return
+        body = await _read_body(receive)
+        replay = _replaying(body, receive)
+        buffered: list[Message] = []
+        if fault.after_handler:
+            async def buffer(message: Message) -> None:
+                buffered.append(message)
+            await self.app(scope, replay, buffer)
+        await self._misbehave(fault, scope, replay, recording, buffered)
+
+    async def _misbehave(self, fault: Fault, scope: Scope, receive: Receive, send: Send,
+                         buffered: list[Message]) -> None:
+        if fault.kind is FaultKind.STATUS:
+            headers = [(b"retry-after", fault.retry_after.encode())] if fault.retry_after else []
+            await _reply(send, fault.status, {"success": False, "message": "injected failure"}, headers)
+        elif fault.kind is FaultKind.LOGIN_REDIRECT:
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", self.login_path.encode()), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+        elif fault.kind is FaultKind.SLOW:
+            if await _disconnected_within(fault.delay, receive):
+                return
+            if fault.after_handler:
+                for message in buffered:
+                    await send(message)
+            else:
+                await self.app(scope, receive, send)
+        else:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/html"), (b"content-length", b"4096")]})
+            await send({"type": "http.response.body", "body": b'{"success": tr', "more_body": True})
+
+    async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path, method = str(scope["path"]), str(scope.get("method"))
+        if path == "/_sandbox/requests" and method == "GET":
+            await _reply(send, 200, [asdict(r) for r in self.requests])
+        elif path == "/_sandbox/faults" and method == "DELETE":
+            self.clear()
+            await _reply(send, 200, {"ok": 1})
+        elif path == "/_sandbox/faults" and method == "POST":
+            body = await _read_body(receive)
+            try:
+                spec = json.loads(body)
+                target = str(spec.pop("path"))
+                spec["kind"] = FaultKind(spec["kind"])
+                self.inject(target, Fault(**spec))
+            except (ValueError, KeyError, TypeError) as exc:
+                await _reply(send, 400, {"ok": 0, "message": f"bad fault: {exc}"})
+                return
+            await _reply(send, 200, {"ok": 1})
+        else:
+            await _reply(send, 404, {"ok": 0, "message": "unknown sandbox control"})
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands out the already-read body once, then defers to the real one."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
+async def _disconnected_within(delay: float, receive: Receive) -> bool:
+    """Wait ``delay`` seconds; True as soon as the client hangs up instead."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + delay
+    while (remaining := deadline - loop.time()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), remaining)
+        except TimeoutError:
+            return False
+        if message.get("type") == "http.disconnect":
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(bytes(message.get("body", b"")))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _reply(send: Send, status: int, payload: Any,
+                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/html; charset=UTF-8"),
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""In-memory implementations of core ports for tests."""
