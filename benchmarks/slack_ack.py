@@ -65,8 +65,9 @@ def build_requests(n: int, response_url: str) -> list[tuple[bytes, dict[str, str
         else:
             event = {"type": "app_mention", "user": user, "text": "bench", "channel": "C0TEAM",
                      "ts": f"{int(time.time())}.{i:06d}"}
-            body = json.dumps({"team_id": "T0STORE", "type": "event_callback", "event": event,
-                               "event_id": f"Ev{uuid.uuid4().hex[:12]}", "event_time": int(time.time())}).encode()
+            envelope = {"team_id": "T0STORE", "type": "event_callback", "event": event,
+                        "event_id": f"Ev{uuid.uuid4().hex[:12]}", "event_time": int(time.time())}
+            body = json.dumps(envelope).encode()
             kind = "application/json"
         out.append((body, {"content-type": kind}))
     return out

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
     "im:history",
     "im:write",
     "users:read",
@@ -61,17 +60,22 @@ def oauth_settings(container: Container) -> AsyncOAuthSettings:
     )
 
 
-def build_app(container: Container, *, profiles: ProfileCache | None = None) -> AsyncApp:
-    """The Bolt app for ``container``: verified requests only, ack before work, listeners registered."""
+def build_app(container: Container, *, profiles: ProfileCache | None = None,
+              socket_mode: bool = False) -> AsyncApp:
+    """The Bolt app for ``container``: verified requests only, ack before work, listeners registered.
+
+    Over HTTP the signing secret is required; in Socket Mode (``socket_mode=True``) Slack
+    authenticates the WebSocket instead, so it is optional.
+    """
     settings = container.settings
     signing_secret = settings.slack_signing_secret.reveal()
-    if not signing_secret:
+    if not signing_secret and not socket_mode:
         raise SlackConfigError("SLACK_SIGNING_SECRET is required")
     common = {
         "name": "schedbot",
-        "signing_secret": signing_secret,
+        "signing_secret": signing_secret or None,
         "process_before_response": False,
-        "request_verification_enabled": True,
+        "request_verification_enabled": bool(signing_secret),
         "raise_error_for_unhandled_request": True,
         "logger": logging.getLogger("bot.bolt"),
     }

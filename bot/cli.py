@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--allow-bumping", action="store_true")
     auto.set_defaults(func=_lazy("bot.cli_commands", "auto"))
 
+    from bot.cli_import import add_commands
+
+    add_commands(sub)
+
     secrets = sub.add_parser("secrets", help="encrypted secrets at rest")
     secrets.add_argument("action", choices=["rotate"])
     secrets.set_defaults(func=_lazy("bot.cli_commands", "secrets"))

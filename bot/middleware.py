@@ -136,6 +136,7 @@ class EventDedupeMiddleware(AsyncMiddleware):
             return await next()
         work = asyncio.ensure_future(
             self._container.run_blocking(remember_event, self._container.uow_factory, str(event_id)))
+        work.add_done_callback(_consume_exception)
         try:
             first = await asyncio.wait_for(asyncio.shield(work), self._budget)
         except TimeoutError:

@@ -37,7 +37,7 @@ async def run_socket_mode(container: Container) -> None:
     app_token = container.settings.slack_app_token.reveal()
     if not app_token:
         raise SlackConfigError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
-    handler = AsyncSocketModeHandler(build_app(container), app_token)
+    handler = AsyncSocketModeHandler(build_app(container, socket_mode=True), app_token)
     log.info("connecting to Slack in Socket Mode")
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]

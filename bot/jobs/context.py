@@ -8,7 +8,7 @@ Core services are read from ``container.services`` by name: ``packet`` (``Packet
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -114,3 +114,9 @@ def context_from(container: Container, *, token: TokenProvider | None = None,
                       slack=slack, notifier=chosen, packet=service(container, "packet"),
                       sync=service(container, "sync"), retaillink=service(container, "retaillink"),
                       store_id=store_id)
+
+
+def request_context(container: Container, bolt_context: Mapping[str, Any]) -> JobContext:
+    """A job context for work started by a Slack request, using that request's bot token."""
+    token = bolt_context.get("bot_token")
+    return context_from(container, token=(lambda: str(token)) if token else None)

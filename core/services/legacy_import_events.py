@@ -176,6 +176,9 @@ def import_schedules(ctx: ImportContext, rows: Iterable[Row]) -> None:
             sync_status=text(row.get("sync_status"), limit=20) or "synced",
         )
         stored = ctx.upsert("schedules", old, desired, ctx.uow.assignments.add, ctx.uow.assignments.update)
+        by_slot[(event.id, emp_id, start)] = stored
+        if stored.external_id:
+            by_external[stored.external_id] = stored
         claimed.add(stored.id)
         ctx.imported_assignments.add(stored.id)
         per_event[event.id] = per_event.get(event.id, 0) + 1

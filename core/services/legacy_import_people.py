@@ -52,12 +52,14 @@ class _Owners:
             self.claim(e)
 
     def claim(self, e: Employee) -> None:
+        """Record ``e`` as the holder of its RepID and email."""
         if e.rep_id:
             self.rep[e.rep_id] = e.id
         if e.email:
             self.email[e.email.casefold()] = e.id
 
     def release(self, e: Employee) -> None:
+        """Forget ``e`` 's RepID and email (before it takes new ones)."""
         if e.rep_id and self.rep.get(e.rep_id) == e.id:
             del self.rep[e.rep_id]
         if e.email and self.email.get(e.email.casefold()) == e.id:

@@ -23,6 +23,8 @@ ENTITIES: tuple[str, ...] = (
 
 
 class Severity(StrEnum):
+    """How a listed row ended up."""
+
     SKIPPED = "skipped"
     """The row was not imported."""
     WARNING = "warning"
@@ -30,6 +32,8 @@ class Severity(StrEnum):
 
 
 class Outcome(StrEnum):
+    """What happened to one counted row."""
+
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -51,6 +55,7 @@ class Tally:
 
     @property
     def total(self) -> int:
+        """Every row counted."""
         return self.created + self.updated + self.unchanged + self.skipped
 
 
@@ -65,6 +70,7 @@ class Issue:
     severity: Severity = Severity.SKIPPED
 
     def line(self) -> str:
+        """One report line: entity, row, reason."""
         return f"{self.entity} {self.row}: {self.reason}"
 
 
@@ -94,10 +100,12 @@ class ImportReport:
 
     @property
     def skipped(self) -> list[Issue]:
+        """Rows that were not imported."""
         return [i for i in self.issues if i.severity is Severity.SKIPPED]
 
     @property
     def warnings(self) -> list[Issue]:
+        """Rows imported with a note."""
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
     @property

@@ -17,7 +17,7 @@ from core.services.lookups import employee_of, resolve_employee, store_today
 from core.services.schedule_changes import ScheduleResult
 from core.services.scheduling import SchedulingService
 
-SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]+$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FUTURE_DAYS = 730
 """How far ahead a leaver's assignments are looked for."""

@@ -22,6 +22,8 @@ __all__ = ["RosterReport", "RosterService", "RowIssue", "RowOutcome", "RowStatus
 
 
 class RowStatus(StrEnum):
+    """What happened (or, in a dry run or a rejected file, would happen) to a row."""
+
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -63,6 +65,7 @@ class RosterReport:
 
     @property
     def rejected(self) -> list[RowOutcome]:
+        """Rows that were refused, in file order."""
         return [r for r in self.rows if r.status is RowStatus.REJECTED]
 
     @property

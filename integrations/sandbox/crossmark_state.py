@@ -54,6 +54,7 @@ class CrossmarkState:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self.sessions: dict[str, float] = {}
+        self.issued_sessions: list[str] = []
         self.logins = 0
         self.schedule_calls: list[ScheduleCall] = []
         self.reissue_calls: list[dict[str, str]] = []
@@ -72,6 +73,7 @@ class CrossmarkState:
         session_id = secrets.token_hex(16)
         with self._lock:
             self.sessions[session_id] = self._monotonic()
+            self.issued_sessions.append(session_id)
             self.logins += 1
         return session_id
 

@@ -54,6 +54,7 @@ class RetailLinkSandbox:
         """login-state cookie → stage (password, code_sent, validated)."""
         self.auth_cookies: set[str] = set()
         self.tokens: dict[str, float] = {}
+        self.issued_tokens: list[str] = []
         self.codes_sent = 0
         self.faults = FaultInjector(Starlette(routes=self._routes()), login_path="/login")
         self.app = self.faults
@@ -178,6 +179,7 @@ class RetailLinkSandbox:
         token = f"{header}.{claims}.{secrets.token_urlsafe(16)}"
         with self._lock:
             self.tokens[token] = expires
+            self.issued_tokens.append(token)
         return token
 
     def _authorized(self, request: Request) -> bool:

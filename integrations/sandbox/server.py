@@ -39,7 +39,9 @@ def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> Serv
 
     Returns once the server accepts connections; raises RuntimeError if it does not start.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # asyncio only sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP; without it every reply
+    # waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)

@@ -42,7 +42,7 @@ def _days(default: bool | None) -> list[Column[Any]]:
 def legacy_metadata(*, minimal: bool = False) -> MetaData:
     """Table definitions as the legacy Flask models create them."""
     md = MetaData()
-    emp_extra = [] if minimal else [
+    emp_extra: list[Column[Any]] = [] if minimal else [
         Column("termination_date", Date), Column("mv_retail_employee_number", String(50)),
         Column("crossmark_employee_id", String(50), unique=True), Column("adult_beverage_trained", Boolean),
     ]
@@ -52,8 +52,10 @@ def legacy_metadata(*, minimal: bool = False) -> MetaData:
           Column("is_supervisor", Boolean), Column("job_title", String(50)), Column("created_at", DateTime),
           Column("external_id", String(100), unique=True), Column("last_synced", DateTime),
           Column("sync_status", String(20)), *emp_extra)
-    ev_extra = [] if minimal else [Column("sales_tools_url", Text), Column("condition", String(20)),
-                                   Column("parent_event_ref_num", Integer)]
+    ev_extra: list[Column[Any]] = [] if minimal else [
+        Column("sales_tools_url", Text), Column("condition", String(20)),
+        Column("parent_event_ref_num", Integer),
+    ]
     Table("events", md, Column("id", Integer, primary_key=True), Column("project_name", Text, nullable=False),
           Column("project_ref_num", Integer, unique=True, nullable=False), Column("location_mvid", Text),
           Column("store_number", Integer), Column("store_name", Text),

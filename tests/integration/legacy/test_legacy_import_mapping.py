@@ -307,3 +307,22 @@ def test_the_store_can_be_chosen_by_number_and_must_exist(run: Run, db: FakeData
 def test_only_an_admin_may_import(run: Run) -> None:
     with pytest.raises(PermissionDenied):
         run(actor=Actor("U0MANAGER", Role.MANAGER))
+
+
+def test_a_duplicated_schedule_is_skipped_and_a_second_person_on_an_event_is_listed(
+        run: Run, db: FakeDatabase, legacy_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{legacy_path}")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO schedules (id, event_ref_num, employee_id, schedule_datetime) VALUES "
+                          "(8, 31785976, 'US100001', '2025-10-03 10:45:00.000000'), "
+                          "(9, 31785976, 'US100003', '2025-10-03 11:15:00.000000')"))
+    engine.dispose()
+    first, second = run(), run()
+    for report in (first, second):
+        skipped = {i.row: i.reason for i in report.skipped if i.entity == "schedules"}
+        assert "duplicates another schedule" in skipped["#8"]
+        assert any("more than one confirmed schedule" in w for w in reasons(report, "schedules",
+                                                                              Severity.WARNING))
+    assert (first.counts["schedules"].created, second.counts["schedules"].unchanged) == (6, 6)
+    with FakeUnitOfWork(db) as uow:
+        assert len(uow.assignments.list()) == 6
