@@ -46,7 +46,8 @@ def slack_error(exc: SlackApiError) -> str:
     return str(exc.response.get("error") or "unknown_error")
 
 
-def manager_user_ids(uow_factory: UnitOfWorkFactory, store_id: int, admins: Collection[str] = ()) -> list[str]:
+def manager_user_ids(uow_factory: UnitOfWorkFactory, store_id: int,
+                     admins: Collection[str] = ()) -> list[str]:
     """Slack users who manage the store: linked managers and admins, plus ``SCHEDBOT_ADMINS``."""
     with uow_factory() as uow:
         links = uow.slack_links.list(store_id=store_id)

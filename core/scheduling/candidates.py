@@ -33,7 +33,6 @@ from core.rules import (
 )
 from core.rules.roles import OVERRIDE_ONLY
 from core.scheduling.problem import (
-    SHIFT_TYPES,
     Candidate,
     Current,
     EmployeeSpec,
@@ -202,7 +201,7 @@ def build_problem(facts: Facts, days: Sequence[date], events: Sequence[Event], *
         cands.extend(b.candidates(ev, i, cur))
     pins = tuple(_fixed_pin(facts, a) for a in b.fixed if a.event_id in facts.events)
     cands = _supervisors_follow_cores(specs, cands, pins)
-    emps = _employee_specs(b, pins)
+    emps = _employee_specs(b, pins, specs, cands)
     core_len: dict[tuple[int, date], int] = {}
     for c in cands:
         ev_spec = specs[c.event]
@@ -255,18 +254,28 @@ def _supervisors_follow_cores(specs: Sequence[EventSpec], cands: list[Candidate]
     return out
 
 
-def _employee_specs(b: _Builder, pins: Sequence[FixedPin]) -> tuple[EmployeeSpec, ...]:
+def _employee_specs(b: _Builder, pins: Sequence[FixedPin], specs: Sequence[EventSpec],
+                    cands: Sequence[Candidate]) -> tuple[EmployeeSpec, ...]:
+    """Fairness targets: the Core shifts expected in the horizon (pinned, plus every Core event that
+    can be placed), shared in proportion to the days each person is free for Core work."""
     horizon = set(b.days)
     pinned: dict[str, int] = defaultdict(int)
     for p in pins:
-        if p.type in SHIFT_TYPES and p.day in horizon:
+        if p.type is EventType.CORE and p.day in horizon:
             pinned[p.employee_id] += 1
+    placeable = {c.event for c in cands if specs[c.event].type is EventType.CORE}
+    expected = sum(pinned.values()) + len(placeable)
     pool = {JobTitle.EVENT_SPECIALIST, JobTitle.LEAD, JobTitle.JUICER_BARISTA}
-    avail = {e.id: sum(1 for d in b.days if not b.blocked(e.id, d)) if e.job_title in pool else 0
+
+    def free_for_core(e: Employee, day: date) -> bool:
+        return not b.blocked(e.id, day) and rotation_employee(b.facts, day, RotationType.JUICER) != e.id
+
+    avail = {e.id: sum(1 for d in b.days if free_for_core(e, d)) if e.job_title in pool else 0
              for e in b.employees}
     total = sum(avail.values())
     units = b.weights.share_units
     return tuple(EmployeeSpec(
         id=e.id, name=e.name, title=e.job_title, shift_pool=e.job_title in pool,
-        available_days=avail[e.id], share=round(units * avail[e.id] / total) if total else 0,
+        available_days=avail[e.id],
+        target=round(units * expected * avail[e.id] / total) if total else 0,
         pinned_shifts=pinned[e.id]) for e in b.employees)

@@ -38,7 +38,6 @@ class ScheduleModel:
         self.works: dict[tuple[int, date], IntVar] = {}
         self.hi_lo: dict[date, tuple[IntVar, IntVar]] = {}
         self.extra: dict[tuple[date, int], tuple[IntVar, list[IntVar]]] = {}
-        self.total: IntVar | None = None
         self.dev: dict[int, IntVar] = {}
         self._variables()
         self._coverage(force)
@@ -230,27 +229,22 @@ class ScheduleModel:
 
     def _fairness(self) -> None:
         pb = self.pb
-        pool = [p for p, e in enumerate(pb.employees) if e.shift_pool]
         own: dict[int, list[IntVar]] = defaultdict(list)
         for ci, c in enumerate(pb.candidates):
-            if pb.events[c.event].type in SHIFT_TYPES and pb.employees[c.employee].shift_pool:
+            if pb.events[c.event].type is EventType.CORE and pb.employees[c.employee].shift_pool:
                 own[c.employee].extend(self.chosen(ci))
-        pinned = sum(pb.employees[p].pinned_shifts for p in pool)
-        top = pinned + sum(len(v) for v in own.values())
         units = pb.weights.share_units
-        total = self.m.new_int_var(pinned, max(pinned, top), "shifts")
-        self.total = total
-        self.m.add(total == pinned + sum(v for p in pool for v in own[p]))
-        for p in pool:
-            emp = pb.employees[p]
-            if not own[p] and emp.share == 0:
-                self.constants["fairness"] += units * emp.pinned_shifts
+        for p, emp in enumerate(pb.employees):
+            if not emp.shift_pool:
+                continue
+            if not own[p]:
+                self.constants["fairness"] += abs(units * emp.pinned_shifts - emp.target)
                 continue
             load = emp.pinned_shifts + sum(own[p])
-            bound = units * (emp.pinned_shifts + len(own[p])) + emp.share * max(top, 1)
+            bound = max(emp.target, units * (emp.pinned_shifts + len(own[p])))
             dev = self.m.new_int_var(0, bound, f"dev{p}")
-            self.m.add(dev >= units * load - emp.share * total)
-            self.m.add(dev >= emp.share * total - units * load)
+            self.m.add(dev >= units * load - emp.target)
+            self.m.add(dev >= emp.target - units * load)
             self.dev[p] = dev
             self.terms["fairness"].append((1, dev))
 
@@ -321,12 +315,9 @@ class ScheduleModel:
         for extra, lits in self.extra.values():
             values[extra.index] = max(0, sum(values[v.index] for v in lits) - 1)
         loads = shift_loads(pb, plan)
-        total = sum(loads.values())
-        if self.total is not None:
-            values[self.total.index] = total
         units = pb.weights.share_units
         for p, dev in self.dev.items():
-            values[dev.index] = abs(units * loads[p] - pb.employees[p].share * total)
+            values[dev.index] = abs(units * loads[p] - pb.employees[p].target)
         self.m.clear_hints()
         for var in self._all_vars():
             self.m.add_hint(var, values.get(var.index, 0))
@@ -344,8 +335,6 @@ class ScheduleModel:
             yield lo
         for extra, _ in self.extra.values():
             yield extra
-        if self.total is not None:
-            yield self.total
         yield from self.dev.values()
 
     def read(self, solution: Sequence[int]) -> Plan:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.model import EventType
-from core.scheduling.problem import SHIFT_TYPES, Problem, sunday_of
+from core.scheduling.problem import Problem, sunday_of
 from core.scheduling.weights import PENALTY_NAMES, SCALE
 
 
@@ -41,11 +41,11 @@ def core_days_with_candidates(problem: Problem) -> set[date]:
 
 
 def shift_loads(problem: Problem, plan: Plan) -> dict[int, int]:
-    """Shifts (Core/Juicer) per fairness-pool employee: pinned plus planned."""
+    """Core shifts per fairness-pool employee: pinned plus planned."""
     loads = {p: e.pinned_shifts for p, e in enumerate(problem.employees) if e.shift_pool}
     for ev, pl in plan.items():
         c = problem.candidates[pl.candidate]
-        if problem.events[ev].type in SHIFT_TYPES and c.employee in loads:
+        if problem.events[ev].type is EventType.CORE and c.employee in loads:
             loads[c.employee] += 1
     return loads
 
@@ -87,16 +87,15 @@ def evaluate(problem: Problem, plan: Plan) -> dict[str, int]:
 
 
 def fairness_units(problem: Problem, plan: Plan) -> int:
-    """Σ |share_units · load − share · total load| over the fairness pool (model units)."""
+    """Σ |share_units · load − target| over the fairness pool (model units)."""
     loads = shift_loads(problem, plan)
-    total = sum(loads.values())
     units = problem.weights.share_units
-    return sum(abs(units * load - problem.employees[p].share * total) for p, load in loads.items())
+    return sum(abs(units * load - problem.employees[p].target) for p, load in loads.items())
 
 
 def fairness_shifts(problem: Problem, plan: Plan) -> float:
-    """L1 distance, in shifts, between each person's shifts and their availability-proportional
-    share of all shifts (the fairness figure reported by the benchmark)."""
+    """L1 distance, in shifts, between each person's Core shifts and their availability-proportional
+    share of all Core shifts placed (the fairness figure reported by the benchmark)."""
     loads = shift_loads(problem, plan)
     total = sum(loads.values())
     avail = {p: problem.employees[p].available_days for p in loads}

@@ -17,7 +17,7 @@ from core.model import EventType, JobTitle
 from core.scheduling.weights import DEFAULT_WEIGHTS, Weights
 
 SHIFT_TYPES = frozenset({EventType.CORE, EventType.JUICER})
-"""Event types that are a person's full working day: what fairness spreads."""
+"""Event types that fill a person's working day: at most one per person and day."""
 
 
 def sunday_of(day: date) -> date:
@@ -31,13 +31,13 @@ class EmployeeSpec:
     name: str
     title: JobTitle
     shift_pool: bool
-    """Works full shifts (Core/Juicer): counted for fairness."""
+    """Works Core shifts: counted for fairness."""
     available_days: int
-    """Horizon days this person could work at all."""
-    share: int
-    """Availability-proportional share of all shifts, in ``Weights.share_units`` per whole."""
+    """Horizon days this person could take a Core (not blocked, not on Juicer rotation)."""
+    target: int
+    """Availability-proportional share of the Core shifts, in ``Weights.share_units`` per shift."""
     pinned_shifts: int = 0
-    """Confirmed Core/Juicer shifts already on horizon days."""
+    """Confirmed Core shifts already on horizon days."""
 
 
 @dataclass(frozen=True)

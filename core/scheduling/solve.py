@@ -18,7 +18,8 @@ from ortools.sat.python import cp_model
 from core.scheduling.cpsat_model import ScheduleModel
 from core.scheduling.greedy import greedy
 from core.scheduling.plan import Plan, evaluate, structural_problems, total_points
-from core.scheduling.problem import SHIFT_TYPES, Candidate, FixedPin, Problem, sunday_of
+from core.model import EventType
+from core.scheduling.problem import Candidate, FixedPin, Problem, sunday_of
 from core.scheduling.weights import SCALE
 
 
@@ -197,7 +198,7 @@ def week_problem(problem: Problem, placed: Plan, week: date) -> WeekProblem:
     for ev, pl in placed.items():
         c = problem.candidates[pl.candidate]
         spec = problem.events[ev]
-        if spec.type in SHIFT_TYPES:
+        if spec.type is EventType.CORE:
             extra_shifts[c.employee] = extra_shifts.get(c.employee, 0) + 1
         pins.append(FixedPin(-1 - ev, spec.id, problem.employees[c.employee].id, c.day, pl.start,
                              pl.start + spec.duration, spec.type, spec.pair_key))
@@ -208,7 +209,9 @@ def week_problem(problem: Problem, placed: Plan, week: date) -> WeekProblem:
             core_days.add((spec.pair_key, problem.candidates[i].day))
     keep = [i for i in keep if problem.events[problem.candidates[i].event].type.value != "Supervisor"
             or (problem.events[problem.candidates[i].event].pair_key, problem.candidates[i].day) in core_days]
-    emps = tuple(replace(e, pinned_shifts=e.pinned_shifts + extra_shifts.get(p, 0))
+    frac = sum(1 for d in problem.days if sunday_of(d) <= week) / max(1, len(problem.days))
+    emps = tuple(replace(e, pinned_shifts=e.pinned_shifts + extra_shifts.get(p, 0),
+                         target=round(e.target * frac))
                  for p, e in enumerate(problem.employees))
     sub = Problem(
         today=problem.today, days=tuple(d for d in problem.days if sunday_of(d) == week),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -43,6 +44,7 @@ class MVRetailSession:
         self._monotonic = monotonic
         self._session_id: str | None = None
         self._logged_in_at = 0.0
+        self._lock = threading.RLock()
         self.logins = 0
 
     def __repr__(self) -> str:
@@ -55,6 +57,10 @@ class MVRetailSession:
 
     def login(self) -> None:
         """``POST /login/authenticate``; keeps the PHPSESSID. Raises RemoteError on refusal."""
+        with self._lock:
+            self._login()
+
+    def _login(self) -> None:
         self._session_id = None
         response = self.http.send("POST", LOGIN_PATH, idempotent=True, headers=self._headers("/login"),
                                   json_body={"UserType": "MVEntityUser", "UserID": self.username,
@@ -79,7 +85,7 @@ class MVRetailSession:
         """``GET /logout`` (errors ignored) and forget the session."""
         if self._session_id is not None:
             try:
-                self.http.send("GET", "/logout", idempotent=True, headers=self._headers("/planning/"))
+                self._send_once("GET", "/logout", True, "/planning/", None, None, None)
             except RemoteError:
                 log.info("Crossmark: logout failed; session dropped locally")
         self._session_id = None
@@ -87,15 +93,23 @@ class MVRetailSession:
     def send(self, method: str, url: str, *, idempotent: bool, referer: str = "/planning/",
              params: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
              files: Mapping[str, Any] | None = None) -> httpx.Response:
-        """A call inside the session; re-logs in and retries once when the session has expired."""
-        if not self.active:
-            self.login()
+        """A call inside the session; re-logs in and retries once when the session has expired.
+
+        Concurrent callers share one login: a caller whose session was already renewed by another
+        thread just retries with the new cookie.
+        """
+        with self._lock:
+            if not self.active:
+                self._login()
+            used = self._session_id
         response = self._send_once(method, url, idempotent, referer, params, data, files)
         if not _session_expired(response):
             return response
         log.info("Crossmark: session expired (%s %s -> %d); logging in again", method,
                  response.request.url.path, response.status_code)
-        self.login()
+        with self._lock:
+            if self._session_id == used or not self.active:
+                self._login()
         response = self._send_once(method, url, idempotent, referer, params, data, files)
         if _session_expired(response):
             raise RemoteError("Crossmark keeps refusing the session right after a fresh login")

@@ -8,8 +8,7 @@ channel replaces the first. When Retail Link needs a code, a manager gets the "E
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -23,52 +22,17 @@ from bot.identity import current_actor, require_linked
 from bot.jobs.context import JobContext, request_context
 from bot.jobs.mfa_prompt import CodePurpose, enter_code_blocks
 from bot.jobs.packet import DailyPacket, PacketOutcome
-from core.errors import InvalidInput, RemoteError
+from core.errors import RemoteError
 from core.model import Actor
 from core.services.authz import Action, allowed
+from core.textdates import parse_date
 
 COMMAND = "/packet"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
-DATE_HELP = "Try `/packet`, `/packet tomorrow`, `/packet 2026-11-03`, `/packet 11/3` or `/packet fri`."
-
-
-def _weekday(word: str) -> int | None:
-    word = word.lower()
-    if len(word) < 3:
-        return None
-    for index, name in enumerate(WEEKDAYS):
-        if name.startswith(word):
-            return index
-    return None
 
 
 def parse_packet_day(text: str, today: date) -> date:
-    """The day of ``/packet <text>``: empty/today, tomorrow, yesterday, ISO, M/D[/Y], [next] weekday."""
-    words = text.strip().lower().split()
-    if not words or words == ["today"]:
-        return today
-    if words == ["tomorrow"]:
-        return today + timedelta(days=1)
-    if words == ["yesterday"]:
-        return today - timedelta(days=1)
-    if len(words) == 1:
-        try:
-            return date.fromisoformat(words[0])
-        except ValueError:
-            pass
-        if (m := _US_DATE.match(words[0])) is not None:
-            year = int(m.group(3)) if m.group(3) else today.year
-            year = year + 2000 if year < 100 else year
-            try:
-                return date(year, int(m.group(1)), int(m.group(2)))
-            except ValueError:
-                raise InvalidInput(f"{words[0]} is not a date. {DATE_HELP}", {"date": "no such date"}) from None
-    skip = 7 if len(words) == 2 and words[0] == "next" else 0
-    weekday = _weekday(words[-1]) if len(words) == 1 or skip else None
-    if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7 + skip)
-    raise InvalidInput(f"I can't read {text.strip()!r} as a date. {DATE_HELP}", {"date": "unreadable"})
+    """The day named in a command (``core.textdates``: ISO, 12/24, fri, next mon …); empty is today."""
+    return parse_date(text.strip() or "today", today)
 
 
 def post_with_fallback(ctx: JobContext, actor: Actor, day: date, channel: str | None,

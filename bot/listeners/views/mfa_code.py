@@ -144,7 +144,8 @@ def register(app: AsyncApp, container: Container) -> None:
             try:
                 await check
             except DomainError as exc:
-                await client.views_update(view_id=view_id, view=code_modal(purpose, problem=code_problem(exc)))
+                retry = code_modal(purpose, problem=code_problem(exc))
+                await client.views_update(view_id=view_id, view=retry)
                 return
             await client.views_update(view_id=view_id, view=notice_modal(done_text(purpose)))
         except DomainError as exc:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from core.model import Employee, Event, EventType
+from integrations.sandbox import ServerHandle, serve_in_thread
 from integrations.sandbox.dataset import SandboxMplan, SandboxRep
 
 FIXED_NOW = datetime(2027, 3, 12, 15, 0, tzinfo=UTC)
@@ -22,6 +24,24 @@ class RecordingSleep:
         self.waits.append(seconds)
         if self.on_sleep is not None:
             self.on_sleep(seconds)
+
+
+class ServerComesBackOnSleep(RecordingSleep):
+    """A RecordingSleep that serves ``app`` on ``port`` the first time the client backs off."""
+
+    def __init__(self, app: Any, port: int) -> None:
+        super().__init__(on_sleep=self._start)
+        self.app = app
+        self.port = port
+        self.handles: list[ServerHandle] = []
+
+    def _start(self, _: float) -> None:
+        if not self.handles:
+            self.handles.append(serve_in_thread(self.app, port=self.port))
+
+    def stop(self) -> None:
+        for handle in self.handles:
+            handle.stop()
 
 
 class ManualClock:
@@ -44,7 +64,8 @@ def fixed_now() -> datetime:
 def event_of(mplan: SandboxMplan) -> Event:
     """The domain Event a sync would have made of a sandbox mPlan."""
     name = mplan.name.upper()
-    kind = EventType.CORE if "CORE" in name else EventType.SUPERVISOR if "SUPERVISOR" in name else EventType.OTHER
+    kind = (EventType.CORE if "CORE" in name else EventType.SUPERVISOR if "SUPERVISOR" in name
+            else EventType.OTHER)
     return Event(id=1, mplan_id=mplan.mplan_id, name=mplan.name, start_date=mplan.start_date,
                  due_date=mplan.end_date, event_type=kind, location_mvid=mplan.store_id,
                  store_name=mplan.store_name)

@@ -98,8 +98,8 @@ def test_a_failed_probe_opens_the_breaker_for_another_cool_down() -> None:
         breaker.before_call()
 
 
-def test_the_adapter_stops_calling_a_failing_crossmark_and_recovers(crossmark_server: ServerHandle,
-                                                                    crossmark_sandbox: CrossmarkSandbox) -> None:
+def test_the_adapter_stops_calling_a_failing_crossmark_and_recovers(
+        crossmark_server: ServerHandle, crossmark_sandbox: CrossmarkSandbox) -> None:
     clock = ManualClock()
     breaker = CircuitBreaker("Crossmark", failure_threshold=3, cooldown=30.0, monotonic=clock)
     client = CrossmarkAdapter(crossmark_server.base_url, SANDBOX_USERNAME, SANDBOX_PASSWORD,

@@ -11,11 +11,12 @@ from core.errors import InvalidInput, RemoteError
 from core.model import Assignment
 from integrations.crossmark import CrossmarkAdapter
 from integrations.sandbox import SANDBOX_USERNAME, CrossmarkSandbox, SandboxDataset, ServerHandle
+from integrations.sandbox.dataset import SandboxMplan
 
 from .support import employee_of, event_of
 
 
-def unstaffed_core(dataset: SandboxDataset, on: date):
+def unstaffed_core(dataset: SandboxDataset, on: date) -> SandboxMplan:
     return next(m for m in dataset.mplans if "-CORE-" in m.name and m.condition == "Unstaffed"
                 and m.start_date <= on <= m.end_date)
 
@@ -57,7 +58,7 @@ def test_planning_events_page_through_start_and_limit(crossmark: CrossmarkAdapte
     assert crossmark_sandbox.faults.count("/planningextcontroller/getPlanningMplans") == len(pages)
 
 
-def test_planning_events_only_cover_the_interval(crossmark: CrossmarkAdapter, dataset: SandboxDataset) -> None:
+def test_planning_events_only_cover_the_interval(crossmark: CrossmarkAdapter) -> None:
     day = date(2027, 3, 20)
 
     events = crossmark.planning_events(day, day)
@@ -126,7 +127,8 @@ def test_schedule_returns_the_mvscheduledevent_id_and_flips_the_mplan(
     assert event_id == state.schedule_calls[-1].event_id
     remote = state.data.mplan(mplan.mplan_id)
     assert remote is not None
-    assert (remote.condition, remote.schedule_rep_id, remote.staffed_reps) == ("Scheduled", rep.rep_id, rep.title)
+    assert remote.condition == "Scheduled"
+    assert (remote.schedule_rep_id, remote.staffed_reps) == (rep.rep_id, rep.title)
     assert crossmark.location_condition(mplan.mplan_id, mplan.store_id) == "Scheduled"
 
 
@@ -195,8 +197,10 @@ def test_reissue_creates_pending_work_then_schedules(crossmark: CrossmarkAdapter
                             external_id=mplan.schedule_event_id)
     day = max(mplan.start_date, date(2027, 3, 13))
 
-    new_id = crossmark.reissue(event_of(mplan), assignment, employee_of(rep), datetime.combine(day, datetime.min.time()).replace(hour=10),
-                               datetime.combine(day, datetime.min.time()).replace(hour=10, minute=30), True)
+    start = datetime(day.year, day.month, day.day, 10, 0)
+
+    new_id = crossmark.reissue(event_of(mplan), assignment, employee_of(rep), start,
+                               start + timedelta(minutes=30), True)
 
     state = crossmark_sandbox.state
     call = state.reissue_calls[-1]

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from core.errors import RemoteError
 from integrations.crossmark import CrossmarkAdapter
-from integrations.sandbox import CrossmarkSandbox, Fault, FaultKind, SandboxDataset, ServerHandle
+from integrations.sandbox import (
+    SANDBOX_PASSWORD,
+    SANDBOX_USERNAME,
+    CrossmarkSandbox,
+    Fault,
+    FaultKind,
+    SandboxDataset,
+    ServerHandle,
+)
 
 from .support import ManualClock, RecordingSleep, fixed_now
 
@@ -68,7 +77,7 @@ def redirecting_server(dataset: SandboxDataset) -> Iterator[tuple[CrossmarkSandb
 def test_a_server_that_redirects_expired_sessions_is_handled(
         redirecting_server: tuple[CrossmarkSandbox, ServerHandle]) -> None:
     sandbox, handle = redirecting_server
-    with CrossmarkAdapter(handle.base_url, sandbox.state.username, "sandbox-password", now=fixed_now) as client:
+    with CrossmarkAdapter(handle.base_url, SANDBOX_USERNAME, SANDBOX_PASSWORD, now=fixed_now) as client:
         client.user_info()
         sandbox.state.expire_sessions()
 
@@ -111,4 +120,16 @@ def test_a_session_refused_right_after_login_gives_up(crossmark: CrossmarkAdapte
     with pytest.raises(RemoteError, match="refusing the session"):
         crossmark.user_info()
 
+    assert crossmark.session.logins == 2
+
+
+def test_concurrent_callers_of_an_expired_session_share_one_re_login(crossmark: CrossmarkAdapter,
+                                                                     crossmark_sandbox: CrossmarkSandbox) -> None:
+    crossmark.user_info()
+    crossmark_sandbox.state.expire_sessions()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: crossmark.user_info(), range(8)))
+
+    assert all(a["username"] == SANDBOX_USERNAME for a in answers)
     assert crossmark.session.logins == 2

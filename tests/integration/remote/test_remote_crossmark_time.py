@@ -11,6 +11,7 @@ from core.errors import InvalidInput
 from integrations.crossmark import CrossmarkAdapter
 from integrations.crossmark.wire import parse_schedule_date, rep_window, wire_time
 from integrations.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, CrossmarkSandbox, sandbox_dataset
+from integrations.sandbox.dataset import SandboxMplan
 
 from .support import employee_of, event_of, fixed_now
 
@@ -25,7 +26,7 @@ def january() -> Iterator[tuple[CrossmarkSandbox, CrossmarkAdapter]]:
     handle.stop()
 
 
-def core_open_on(sandbox: CrossmarkSandbox, day: date):
+def core_open_on(sandbox: CrossmarkSandbox, day: date) -> SandboxMplan:
     return next(m for m in sandbox.state.data.mplans if "-CORE-" in m.name and m.condition == "Unstaffed"
                 and m.start_date <= day <= m.end_date)
 

@@ -18,10 +18,9 @@ from integrations.sandbox import (
     Fault,
     FaultKind,
     ServerHandle,
-    serve_in_thread,
 )
 
-from .support import FIXED_NOW, ManualClock, RecordingSleep, fixed_now
+from .support import FIXED_NOW, ManualClock, RecordingSleep, ServerComesBackOnSleep, fixed_now
 
 USER_INFO = "/users/getUserInfo"
 
@@ -34,17 +33,14 @@ def free_port() -> int:
 
 def test_a_connect_error_is_retried_until_the_server_is_up(crossmark_sandbox: CrossmarkSandbox) -> None:
     port = free_port()
-    handles: list[ServerHandle] = []
-    sleeps = RecordingSleep(on_sleep=lambda _: handles.append(serve_in_thread(crossmark_sandbox.app, port=port))
-                            if not handles else None)
+    sleeps = ServerComesBackOnSleep(crossmark_sandbox.app, port)
     client = CrossmarkAdapter(f"http://127.0.0.1:{port}", SANDBOX_USERNAME, SANDBOX_PASSWORD, sleep=sleeps,
                               now=fixed_now)
     try:
         info = client.user_info()
     finally:
         client.close()
-        for handle in handles:
-            handle.stop()
+        sleeps.stop()
 
     assert info["username"] == SANDBOX_USERNAME
     assert len(sleeps.waits) == 1

@@ -12,7 +12,13 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from integrations.sandbox import CrossmarkSandbox, SandboxDataset, ServerHandle, sandbox_dataset, start_sandboxes
+from integrations.sandbox import (
+    CrossmarkSandbox,
+    SandboxDataset,
+    ServerHandle,
+    sandbox_dataset,
+    start_sandboxes,
+)
 
 TODAY = date(2027, 3, 12)
 

@@ -16,10 +16,9 @@ from integrations.sandbox import (
     FaultKind,
     SandboxDataset,
     ServerHandle,
-    serve_in_thread,
 )
 
-from .support import RecordingSleep, employee_of, event_of, fixed_now
+from .support import RecordingSleep, ServerComesBackOnSleep, employee_of, event_of, fixed_now
 
 SCHEDULE = "/planningextcontroller/scheduleMplanEvent"
 PLANNING = "/planningextcontroller/getPlanningMplans"
@@ -117,10 +116,7 @@ def test_a_push_whose_state_cannot_be_checked_says_so(crossmark: CrossmarkAdapte
 def test_a_push_that_cannot_connect_is_retried_because_nothing_was_sent(
         crossmark_sandbox: CrossmarkSandbox, dataset: SandboxDataset) -> None:
     first = crossmark_sandbox.serve()
-    port = first.port
-    restarted: list[ServerHandle] = []
-    sleeps = RecordingSleep(on_sleep=lambda _: restarted.append(serve_in_thread(crossmark_sandbox.app, port=port))
-                            if not restarted else None)
+    sleeps = ServerComesBackOnSleep(crossmark_sandbox.app, first.port)
     client = CrossmarkAdapter(first.base_url, SANDBOX_USERNAME, SANDBOX_PASSWORD, sleep=sleeps, now=fixed_now)
     try:
         client.user_info()
@@ -128,8 +124,20 @@ def test_a_push_that_cannot_connect_is_retried_because_nothing_was_sent(
         event_id = push(client, dataset)
     finally:
         client.close()
-        for handle in (first, *restarted):
-            handle.stop()
+        first.stop()
+        sleeps.stop()
 
     assert [c.event_id for c in crossmark_sandbox.state.schedule_calls] == [event_id]
     assert len(sleeps.waits) == 1
+
+
+def test_a_rate_limited_push_waits_and_is_sent_again(crossmark: CrossmarkAdapter,
+                                                     crossmark_sandbox: CrossmarkSandbox,
+                                                     dataset: SandboxDataset, sleeps: RecordingSleep) -> None:
+    crossmark_sandbox.faults.inject(SCHEDULE, Fault(FaultKind.STATUS, status=429, retry_after="3"))
+
+    event_id = push(crossmark, dataset)
+
+    assert [c.event_id for c in crossmark_sandbox.state.schedule_calls] == [event_id]
+    assert sleeps.waits == [3.0]
+    assert crossmark_sandbox.faults.count(PLANNING) == 0

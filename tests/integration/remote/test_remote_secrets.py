@@ -46,8 +46,9 @@ def test_no_secret_appears_in_logs_errors_or_reprs(caplog: pytest.LogCaptureFixt
                                  sleep=RecordingSleep(), now=fixed_now)
     wrong_crossmark = CrossmarkAdapter(crossmark_server.base_url, SANDBOX_USERNAME, CROSSMARK_PASSWORD + "x",
                                        sleep=RecordingSleep(), now=fixed_now)
-    retaillink = RetailLinkAdapter(retaillink_server.base_url, retaillink_server.base_url, SANDBOX_EDR_USERNAME,
-                                   RETAILLINK_PASSWORD, SANDBOX_MFA_CREDENTIAL_ID, sleep=RecordingSleep())
+    rl_url = retaillink_server.base_url
+    retaillink = RetailLinkAdapter(rl_url, rl_url, SANDBOX_EDR_USERNAME, RETAILLINK_PASSWORD,
+                                   SANDBOX_MFA_CREDENTIAL_ID, sleep=RecordingSleep())
     errors: list[str] = []
     mplan = next(m for m in dataset.mplans if "-CORE-" in m.name and m.condition == "Unstaffed"
                  and m.start_date <= date(2027, 3, 16) <= m.end_date)
@@ -75,7 +76,8 @@ def test_no_secret_appears_in_logs_errors_or_reprs(caplog: pytest.LogCaptureFixt
         retaillink_server.stop()
 
     canaries = [CROSSMARK_PASSWORD, RETAILLINK_PASSWORD, *crossmark_sandbox.state.issued_sessions,
-                *retaillink_sandbox.issued_tokens, *retaillink_sandbox.auth_cookies, *retaillink_sandbox.logins]
+                *retaillink_sandbox.issued_tokens, *retaillink_sandbox.auth_cookies,
+                *retaillink_sandbox.logins]
     assert len(crossmark_sandbox.state.issued_sessions) == 2 and retaillink_sandbox.issued_tokens
     assert len(errors) == 3
     logged = [record.getMessage() + (record.exc_text or "") for record in caplog.records]

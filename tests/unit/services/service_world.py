@@ -58,10 +58,10 @@ class World:
     """The store, its people and events, and the fakes the services talk to."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory | None = None) -> None:
-        self.db = FakeDatabase() if uow_factory is None else None
+        self.clock = FixedClock(NOW)
+        self.db = FakeDatabase(clock=self.clock) if uow_factory is None else None
         self.uow_factory: UnitOfWorkFactory = (uow_factory if uow_factory is not None
                                                else fake_uow_factory(self.db))  # type: ignore[arg-type]
-        self.clock = FixedClock(NOW)
         self.crossmark = FakeCrossmark()
         self.notifier = FakeNotifier()
         self._mplans = itertools.count(31785001)

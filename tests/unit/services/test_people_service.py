@@ -41,8 +41,7 @@ def test_an_unknown_role_is_bad_input(club: World) -> None:
 
 @pytest.mark.parametrize("query", ["E-ANN", "e-ann", "ann@example.com", "ANN  archer"])
 def test_linking_finds_the_employee_by_id_email_or_unique_name(club: World, query: str) -> None:
-    club.write(lambda uow: uow.employees.update(
-        __import__("dataclasses").replace(uow.employees.get("E-ANN"), email="Ann@Example.com")))
+    _service(club).update_employee(MANAGER, "E-ANN", email="Ann@Example.com")
     link = _service(club).link(MANAGER, "UANN2", query)
     assert link.employee_id == "E-ANN" and link.role is Role.EMPLOYEE
 

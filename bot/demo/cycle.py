@@ -1,0 +1,158 @@
+"""``schedbot demo``: the whole daily cycle on a demo store with no configuration.
+
+SQLite under ``--dir``, local sandbox Crossmark and Retail Link servers on loopback, and the real
+clients, services and PDF renderer: reps sync → roster → events sync → auto-schedule → approve
+(pushes to the sandbox) → EDR cache (the demo types the SMS code a manager would) → packet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.bootstrap import Core, build_core, ensure_store
+from bot.settings import Settings
+from core.model import Actor, Role
+from core.services.packet import store_today
+from core.textdates import parse_date
+from integrations.crypto import generate_key
+from integrations.db import migrate
+from integrations.sandbox import SANDBOX_MFA_CODE, RunningSandboxes, start_sandboxes
+
+log = logging.getLogger(__name__)
+
+DEMO_DB = "schedbot-demo.db"
+DEMO_MANAGER = Actor(slack_user_id="U0DEMOMGR", role=Role.ADMIN)
+
+
+@dataclass
+class DemoSummary:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+
+def demo_settings(directory: Path, sandboxes: RunningSandboxes) -> Settings:
+    """Settings pointing at the demo database and the sandboxes; the environment is ignored so the
+    demo can never touch a real Crossmark, Retail Link or Slack."""
+    env = sandboxes.env()
+    from bot.settings import Secret
+
+    return Settings(
+        database_url=f"sqlite:///{directory / DEMO_DB}",
+        settings_encryption_key=Secret(generate_key()),
+        external_api_base_url=env["EXTERNAL_API_BASE_URL"],
+        external_api_username=env["EXTERNAL_API_USERNAME"],
+        external_api_password=Secret(env["EXTERNAL_API_PASSWORD"]),
+        external_api_timeout=10.0,
+        external_api_timezone=env["EXTERNAL_API_TIMEZONE"],
+        walmart_login_base_url=env["WALMART_LOGIN_BASE_URL"],
+        walmart_edr_base_url=env["WALMART_EDR_BASE_URL"],
+        walmart_edr_username=env["WALMART_EDR_USERNAME"],
+        walmart_edr_password=Secret(env["WALMART_EDR_PASSWORD"]),
+        walmart_edr_mfa_credential_id=env["WALMART_EDR_MFA_CREDENTIAL_ID"],
+        store_number=env["STORE_NUMBER"],
+        store_timezone=env["STORE_TIMEZONE"],
+    )
+
+
+def prepare(directory: Path, today: date) -> tuple[Core, RunningSandboxes]:
+    """A fresh demo database, migrated, wired to freshly started sandboxes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for leftover in directory.glob(f"{DEMO_DB}*"):
+        leftover.unlink()
+    sandboxes = start_sandboxes(today)
+    try:
+        settings = demo_settings(directory, sandboxes)
+        migrate.upgrade(settings.database_url)
+        core = build_core(settings)
+        ensure_store(core)
+    except Exception:
+        sandboxes.stop()
+        raise
+    return core, sandboxes
+
+
+def run_cycle(directory: Path, today: date | None = None) -> tuple[DemoSummary, Path]:
+    """Run the daily cycle; the printed summary and the packet path."""
+    from bot.demo.roster import set_up_team
+
+    started = time.monotonic()
+    out = DemoSummary()
+    core, sandboxes = prepare(directory, today or date.today())
+    try:
+        services = core.services
+        day = today or store_today(core.clock, core.settings.store_timezone)
+        out.add(f"schedbot demo — {sandboxes.dataset.store_number} on {day:%A %B %-d, %Y}")
+        out.add(f"  database      {core.settings.database_url}")
+        out.add(f"  sandboxes     Crossmark {sandboxes.crossmark_server.base_url}, "
+                f"Retail Link {sandboxes.retaillink_server.base_url}")
+        reps = services.sync.sync_reps(DEMO_MANAGER)
+        out.add(f"reps synced     {_counts(reps.counts)}")
+        titles = {r.rep_id: r.job_title for r in sandboxes.dataset.reps}
+        roster = set_up_team(services, core.uow, DEMO_MANAGER, day, titles)
+        out.add(f"roster imported {roster.render().splitlines()[0]}")
+        events = services.sync.sync_events(DEMO_MANAGER)
+        out.add(f"events synced   {_counts(events.counts)}")
+        for conflict in events.conflicts[:5]:
+            out.add(f"  conflict: {conflict}")
+        _auto_and_approve(core, out)
+        _edr(core, out)
+        packet_path = _packet(core, day, directory, out)
+        out.add(f"done in {time.monotonic() - started:.1f} s")
+        return out, packet_path
+    finally:
+        sandboxes.stop()
+        core.engine.dispose()
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def _auto_and_approve(core: Core, out: DemoSummary) -> None:
+    services = core.services
+    result = services.auto.run(DEMO_MANAGER, days=14)
+    summary = services.auto.summary(DEMO_MANAGER, result.run.id)
+    out.add(f"auto-scheduler  {summary.headline()}")
+    for line in summary.unscheduled_lines()[:12]:
+        out.add(f"  unscheduled: {line}")
+    approval = services.auto.approve(DEMO_MANAGER, result.run.id)
+    out.add(f"approved        {approval.headline()}")
+
+
+def _edr(core: Core, out: DemoSummary) -> None:
+    if core.retaillink is None or core.services.sync is None:
+        return
+    core.retaillink.request_code()
+    core.retaillink.submit_code(SANDBOX_MFA_CODE)
+    report = core.services.sync.sync_edr(DEMO_MANAGER)
+    out.add(f"EDR cache       {_counts(report.counts)} (Retail Link code entered)")
+
+
+def _packet(core: Core, day: date, directory: Path, out: DemoSummary) -> Path:
+    from pypdf import PdfReader
+
+    build = core.services.packet.build(DEMO_MANAGER, day)
+    path = directory / build.filename
+    path.write_bytes(build.pdf)
+    pages = len(PdfReader(io.BytesIO(build.pdf)).pages)
+    cores = sum(1 for e in build.data.entries if e.event_type == "Core")
+    out.add(f"packet          {pages} pages: {len(build.data.entries)} assignments, {cores} Core "
+            f"with EDR pages{', missing EDR: ' + ', '.join(build.missing_edr) if build.missing_edr else ''}")
+    out.add(f"packet path     {path.resolve()}")
+    return path
+
+
+def main(args: argparse.Namespace) -> int:
+    directory = Path(args.dir)
+    today = parse_date(args.date, date.today()) if args.date else None
+    run_cycle(directory, today)
+    return 0
