@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.request.internals import extract_user_id
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -101,16 +102,17 @@ async def handle_error(error: Exception, body: dict[str, Any], response: BoltRes
         ref = new_reference()
         log.error("unexpected error ref=%s in %s %s", ref, kind, name, exc_info=error)
         text = unexpected_message(ref)
+    user_id = extract_user_id(body)
     not_acked = response is not None
     inline = not_acked and kind in ("command", "view_submission")
     if kind == "event":
         if context.get("channel_id") and (not not_acked or isinstance(error, DomainError)):
-            await tell_user(body, text, respond=None, client=client, user_id=context.get("user_id"),
+            await tell_user(body, text, respond=None, client=client, user_id=user_id,
                             channel_id=context.get("channel_id"))
         if not_acked and isinstance(error, DomainError):
             return BoltResponse(status=200, body="")
         return None
     if not inline:
         await tell_user(body, text, respond=respond, client=client,
-                        user_id=context.get("user_id"), channel_id=context.get("channel_id"))
+                        user_id=user_id, channel_id=context.get("channel_id"))
     return ack_payload(body, error, text) if not_acked else None

@@ -75,11 +75,13 @@ def _blocks(params: Payload) -> list[dict[str, Any]]:
 
 @method("api.test")
 def api_test(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``api.test`` like Slack does."""
     return {"args": {k: v for k, v in params.items() if k != "token"}}
 
 
 @method("auth.test")
 def auth_test(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``auth.test`` like Slack does."""
     return {"url": "https://store.example.slack.com/", "team": state.team_name, "user": "schedbot",
             "team_id": state.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
             "is_enterprise_install": False}
@@ -87,6 +89,7 @@ def auth_test(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
 
 @method("chat.postMessage")
 def chat_post_message(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``chat.postMessage`` like Slack does."""
     channel = _channel(state, params)
     if not channel.bot_is_member and not channel.is_im:
         raise SlackFailure("not_in_channel")
@@ -101,6 +104,7 @@ def chat_post_message(state: WorkspaceState, params: Payload, base_url: str) -> 
 
 @method("chat.postEphemeral")
 def chat_post_ephemeral(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``chat.postEphemeral`` like Slack does."""
     channel = _channel(state, params)
     user = _required(params, "user", "user_not_found")
     if user not in state.users:
@@ -113,6 +117,7 @@ def chat_post_ephemeral(state: WorkspaceState, params: Payload, base_url: str) -
 
 @method("chat.update")
 def chat_update(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``chat.update`` like Slack does."""
     channel = _channel(state, params)
     msg = state.find_message(channel.id, _required(params, "ts", "message_not_found"))
     if msg is None:
@@ -126,6 +131,7 @@ def chat_update(state: WorkspaceState, params: Payload, base_url: str) -> Payloa
 
 @method("chat.delete")
 def chat_delete(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``chat.delete`` like Slack does."""
     channel = _channel(state, params)
     msg = state.find_message(channel.id, _required(params, "ts", "message_not_found"))
     if msg is None:
@@ -152,17 +158,20 @@ def _open(state: WorkspaceState, params: Payload, previous: str | None) -> Paylo
 
 @method("views.open")
 def views_open(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``views.open`` like Slack does."""
     return _open(state, params, None)
 
 
 @method("views.push")
 def views_push(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``views.push`` like Slack does."""
     open_views = [v for v in state.views.values() if not v.closed]
     return _open(state, params, open_views[-1].id if open_views else None)
 
 
 @method("views.update")
 def views_update(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``views.update`` like Slack does."""
     target = None
     if params.get("view_id"):
         target = state.views.get(str(params["view_id"]))
@@ -180,6 +189,7 @@ def views_update(state: WorkspaceState, params: Payload, base_url: str) -> Paylo
 
 @method("views.publish")
 def views_publish(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``views.publish`` like Slack does."""
     user = _required(params, "user_id", "user_not_found")
     view = _view(params)
     current = state.home.get(user)
@@ -190,6 +200,7 @@ def views_publish(state: WorkspaceState, params: Payload, base_url: str) -> Payl
 
 @method("conversations.open")
 def conversations_open(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``conversations.open`` like Slack does."""
     users = [u for u in str(params.get("users") or "").split(",") if u]
     if len(users) != 1 or users[0] not in state.users:
         raise SlackFailure("user_not_found")
@@ -198,6 +209,7 @@ def conversations_open(state: WorkspaceState, params: Payload, base_url: str) ->
 
 @method("conversations.join")
 def conversations_join(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``conversations.join`` like Slack does."""
     channel = _channel(state, params)
     if channel.is_private or channel.is_im:
         raise SlackFailure("method_not_supported_for_channel_type")
@@ -207,17 +219,20 @@ def conversations_join(state: WorkspaceState, params: Payload, base_url: str) ->
 
 @method("conversations.info")
 def conversations_info(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``conversations.info`` like Slack does."""
     return {"channel": _channel(state, params).payload()}
 
 
 @method("conversations.members")
 def conversations_members(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``conversations.members`` like Slack does."""
     channel = _channel(state, params)
     return {"members": list(channel.members), "response_metadata": {"next_cursor": ""}}
 
 
 @method("users.info")
 def users_info(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``users.info`` like Slack does."""
     user = state.users.get(_required(params, "user", "user_not_found"))
     if user is None:
         raise SlackFailure("user_not_found")
@@ -226,6 +241,7 @@ def users_info(state: WorkspaceState, params: Payload, base_url: str) -> Payload
 
 @method("users.lookupByEmail")
 def users_lookup_by_email(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``users.lookupByEmail`` like Slack does."""
     email = _required(params, "email", "users_not_found").casefold()
     for user in state.users.values():
         if user.email is not None and user.email.casefold() == email:
@@ -235,6 +251,7 @@ def users_lookup_by_email(state: WorkspaceState, params: Payload, base_url: str)
 
 @method("users.list")
 def users_list(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``users.list`` like Slack does."""
     members = [u.payload(state.team_id) for u in state.users.values()]
     limit = int(params.get("limit") or 200)
     start = int(params.get("cursor") or 0)
@@ -245,6 +262,7 @@ def users_list(state: WorkspaceState, params: Payload, base_url: str) -> Payload
 
 @method("files.getUploadURLExternal")
 def files_get_upload_url(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``files.getUploadURLExternal`` like Slack does."""
     filename = _required(params, "filename", "invalid_arguments")
     length = int(_required(params, "length", "invalid_arguments"))
     record = UploadedFile(state.next_id("F"), filename, length)
@@ -255,6 +273,7 @@ def files_get_upload_url(state: WorkspaceState, params: Payload, base_url: str) 
 
 @method("files.completeUploadExternal")
 def files_complete_upload(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``files.completeUploadExternal`` like Slack does."""
     entries = _json_param(params, "files")
     if not isinstance(entries, list) or not entries:
         raise SlackFailure("invalid_arguments")
@@ -283,6 +302,7 @@ def files_complete_upload(state: WorkspaceState, params: Payload, base_url: str)
 
 @method("files.delete")
 def files_delete(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``files.delete`` like Slack does."""
     record = state.files.get(_required(params, "file", "file_not_found"))
     if record is None or record.deleted:
         raise SlackFailure("file_not_found")
@@ -292,6 +312,7 @@ def files_delete(state: WorkspaceState, params: Payload, base_url: str) -> Paylo
 
 @method("reactions.add")
 def reactions_add(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``reactions.add`` like Slack does."""
     channel = _channel(state, params)
     key = (channel.id, _required(params, "timestamp", "message_not_found"),
            _required(params, "name", "invalid_name"))
@@ -305,6 +326,7 @@ def reactions_add(state: WorkspaceState, params: Payload, base_url: str) -> Payl
 
 @method("oauth.v2.access")
 def oauth_v2_access(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``oauth.v2.access`` like Slack does."""
     code = _required(params, "code", "invalid_code")
     installer = next(iter(state.users), "U0INSTALLER")
     return {"access_token": f"xoxb-fake-{state.team_id}-{code}", "token_type": "bot",

@@ -130,6 +130,8 @@ class RetailLinkAdapter:
         if not 200 <= sent.status_code < 300:
             raise RemoteError(f"Retail Link could not send the SMS code ({sent.status_code})")
         self._code_pending = True
+        self.store.save_pending({c.name: c.value for c in self.http.client.cookies.jar
+                                 if c.value is not None})
         log.info("Retail Link: SMS code requested for %s", self.username)
 
     def submit_code(self, code: str) -> None:
@@ -137,6 +139,8 @@ class RetailLinkAdapter:
         cleaned = re.sub(r"[\s-]", "", code or "")
         if not SIX_DIGITS.fullmatch(cleaned):
             raise InvalidInput("Invalid MFA code", MFA_FIELD)
+        if not self._code_pending:
+            self._resume_pending_login()
         if not self._code_pending:
             raise InvalidInput("No Retail Link code is pending; request a new code first", MFA_FIELD)
         try:
@@ -158,6 +162,7 @@ class RetailLinkAdapter:
         cookies = {c.name: c.value for c in self.http.client.cookies.jar
                    if c.name in KEPT_COOKIES and c.value is not None}
         self.store.save(RetailLinkSession(token=token, expires_at=expires_at, cookies=cookies))
+        self.store.save_pending(None)
         self._code_pending = False
         self._failed_codes = 0
         log.info("Retail Link: session opened, valid until %s", expires_at.isoformat())
@@ -192,6 +197,18 @@ class RetailLinkAdapter:
         return browse_reports(rows, self._now())
 
     # ---- helpers -------------------------------------------------------------------------------
+
+    def _resume_pending_login(self) -> None:
+        """Continue a login whose SMS code another process requested (the clock asks for the code,
+        the web process receives it from a manager's modal)."""
+        cookies = self.store.load_pending()
+        if not cookies:
+            return
+        self.http.client.cookies.clear()
+        for name, value in cookies.items():
+            self.http.client.cookies.set(name, value)
+        self._code_pending = True
+        self._failed_codes = 0
 
     def _warm_up_portal(self) -> None:
         for path, params in PORTAL_WARMUP:

@@ -59,6 +59,12 @@ class RetailLinkSessionStore(Protocol):
 
     def clear(self) -> None: ...
 
+    def save_pending(self, cookies: dict[str, str] | None) -> None:
+        """Keep (or with None, drop) the cookies of a login that waits for its SMS code."""
+        ...
+
+    def load_pending(self) -> dict[str, str] | None: ...
+
 
 class InMemoryRetailLinkSessionStore:
     """A process-local session store."""
@@ -66,6 +72,7 @@ class InMemoryRetailLinkSessionStore:
     def __init__(self, session: RetailLinkSession | None = None) -> None:
         self._lock = threading.Lock()
         self._session = session
+        self._pending: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"InMemoryRetailLinkSessionStore(session={self._session!r})"
@@ -81,6 +88,14 @@ class InMemoryRetailLinkSessionStore:
     def clear(self) -> None:
         with self._lock:
             self._session = None
+
+    def save_pending(self, cookies: dict[str, str] | None) -> None:
+        with self._lock:
+            self._pending = dict(cookies) if cookies else None
+
+    def load_pending(self) -> dict[str, str] | None:
+        with self._lock:
+            return dict(self._pending) if self._pending else None
 
 
 def token_expiry(token: str) -> datetime | None:

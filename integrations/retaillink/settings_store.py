@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from core.model import DEFAULT_STORE_ID
@@ -11,6 +12,7 @@ from integrations.retaillink.session_store import RetailLinkSession
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "retaillink_session"
+PENDING_KEY = "retaillink_pending_login"
 
 
 class SettingsSessionStore:
@@ -47,3 +49,20 @@ class SettingsSessionStore:
         with self._uow_factory() as uow:
             uow.settings.set(self._store_id, SESSION_KEY, "", secret=True)
             uow.commit()
+
+    def save_pending(self, cookies: dict[str, str] | None) -> None:
+        with self._uow_factory() as uow:
+            uow.settings.set(self._store_id, PENDING_KEY, json.dumps(cookies) if cookies else "",
+                             secret=True)
+            uow.commit()
+
+    def load_pending(self) -> dict[str, str] | None:
+        with self._uow_factory() as uow:
+            raw = uow.settings.get(self._store_id, PENDING_KEY)
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else None

@@ -46,9 +46,9 @@ class Credential:
 CREDENTIALS = (
     Credential("crossmark_username", "Crossmark username", "MVRetail login"),
     Credential("crossmark_password", "Crossmark password", "MVRetail password"),
-    Credential("edr_username", "Walmart Retail Link username", "Retail Link user id"),
-    Credential("edr_password", "Walmart Retail Link password", "Retail Link password"),
-    Credential("edr_mfa_credential_id", "Retail Link MFA credential id", "the SMS credential id"),
+    Credential("walmart_edr_username", "Walmart Retail Link username", "Retail Link user id"),
+    Credential("walmart_edr_password", "Walmart Retail Link password", "Retail Link password"),
+    Credential("walmart_edr_mfa_credential_id", "Retail Link MFA credential id", "the SMS credential id"),
 )
 INPUT_ACTION = "value"
 

@@ -13,8 +13,8 @@ from bot.jobs.context import JobContext, request_context, service
 from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
 from core.model import Actor
 from core.ports import PacketPost
-from core.services.query_models import StatusView
 from core.services.queries import QueryService
+from core.services.query_models import StatusView
 
 FRESH_HOURS, ACCEPTABLE_HOURS, STALE_HOURS = 12, 24, 48
 

@@ -123,8 +123,8 @@ def test_a_session_refused_right_after_login_gives_up(crossmark: CrossmarkAdapte
     assert crossmark.session.logins == 2
 
 
-def test_concurrent_callers_of_an_expired_session_share_one_re_login(crossmark: CrossmarkAdapter,
-                                                                     crossmark_sandbox: CrossmarkSandbox) -> None:
+def test_concurrent_callers_of_an_expired_session_share_one_re_login(
+        crossmark: CrossmarkAdapter, crossmark_sandbox: CrossmarkSandbox) -> None:
     crossmark.user_info()
     crossmark_sandbox.state.expire_sessions()
 

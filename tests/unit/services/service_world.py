@@ -168,3 +168,31 @@ def core_pair(world: World, number: str = "606001", start: int = 2, due: int = 8
     core = world.event(f"{number}-CORE-Super Pretzel", day(start), day(due))
     sup = world.event(f"{number}-Supervisor-Super Pretzel", day(start), day(due))
     return core, sup
+
+
+class FakeRetailLink:
+    """Just enough Retail Link for the EDR sync: ``browse`` returns the given reports."""
+
+    def __init__(self, reports: list[Any] | None = None, *, needs_code: bool = False) -> None:
+        self.reports = list(reports or [])
+        self.needs_code = needs_code
+        self.browsed: list[tuple[date, date, str]] = []
+
+    def has_session(self) -> bool:
+        return not self.needs_code
+
+    def request_code(self) -> None:
+        return None
+
+    def submit_code(self, code: str) -> None:
+        return None
+
+    def edr_report(self, event_number: str) -> Any:
+        raise NotImplementedError("not used by the services under test")
+
+    def browse(self, start: date, end: date, store_number: str) -> list[Any]:
+        from core.errors import NeedsMfaCode
+        if self.needs_code:
+            raise NeedsMfaCode("Retail Link needs a code")
+        self.browsed.append((start, end, store_number))
+        return list(self.reports)

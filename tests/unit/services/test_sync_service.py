@@ -12,38 +12,11 @@ from core.errors import InvalidInput, NeedsMfaCode, PermissionDenied, RemoteErro
 from core.model import Condition, EventType, JobTitle
 from core.ports import EdrItem, EdrReport, RemoteEvent, RemoteRep
 from core.services.sync import SyncService
-from tests.unit.services.service_world import LEAD, MANAGER, World, at, day, team
+from tests.unit.services.service_world import LEAD, MANAGER, FakeRetailLink, World, at, day, team
 
 RECORD = RemoteEvent(mplan_id=31785976, name="606034-CORE-X", location_id="157384", store_name="Sam's 8135",
                      start_date=date(2025, 10, 1), end_date=date(2025, 10, 8), condition="Unstaffed",
                      sales_tool_url="https://example.test/tool.pdf")
-
-
-class FakeRetailLink:
-    """Just enough Retail Link for the EDR sync."""
-
-    def __init__(self, reports: list[EdrReport], *, needs_code: bool = False) -> None:
-        self.reports = reports
-        self.needs_code = needs_code
-        self.browsed: list[tuple[date, date, str]] = []
-
-    def has_session(self) -> bool:
-        return not self.needs_code
-
-    def request_code(self) -> None:
-        return None
-
-    def submit_code(self, code: str) -> None:
-        return None
-
-    def edr_report(self, event_number: str) -> EdrReport:
-        raise NotImplementedError
-
-    def browse(self, start: date, end: date, store_number: str) -> list[EdrReport]:
-        if self.needs_code:
-            raise NeedsMfaCode("Retail Link needs a code")
-        self.browsed.append((start, end, store_number))
-        return list(self.reports)
 
 
 @pytest.fixture
