@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -21,6 +21,9 @@ from core.ports import Clock, CrossmarkPort, Notifier, RetailLinkPort, SecretBox
 from integrations.crypto import FernetSecretBox
 from integrations.db.engine import make_engine, make_session_factory
 from integrations.db.unit_of_work import SqlUnitOfWork, UtcClock
+
+if TYPE_CHECKING:
+    from bot.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -204,3 +207,54 @@ def ensure_store(core: Core) -> None:
                 uow.templates.add(PaperworkTemplate(id=0, name=t.name, path=Path(t.path).name,
                                                     category=t.category, display_order=t.display_order))
         uow.commit()
+
+
+def build_runtime(settings: Settings, *, migrate_first: bool = False) -> tuple[Core, Container]:
+    """The wired core plus the Slack container, with DMs going through a Slack notifier."""
+    from bot.container import Container
+    from bot.notify import SlackNotifier, sync_web_client
+
+    if migrate_first:
+        from integrations.db import migrate
+
+        migrate.upgrade(settings.database_url)
+    holder: dict[str, Core] = {}
+
+    def uow() -> UnitOfWork:
+        return holder["core"].uow()
+
+    token_provider = slack_token_provider(settings, holder)
+    notifier = SlackNotifier(lambda: sync_web_client(settings, token_provider()), uow,
+                             admins=settings.schedbot_admins)
+    core = build_core(settings, notifier=notifier)
+    holder["core"] = core
+    ensure_store(core)
+    container = Container(settings=settings, uow_factory=core.uow, secret_box=core.secret_box,
+                          clock=core.clock, services=core.services, health_check=core.health_check)
+    if settings.slack_client_id:
+        from integrations.slack_store import DbInstallationStore, DbOAuthStateStore
+
+        container.installation_store = DbInstallationStore(
+            core.session_factory, core.secret_box, client_id=settings.slack_client_id)
+        container.oauth_state_store = DbOAuthStateStore(core.session_factory)
+    return core, container
+
+
+def slack_token_provider(settings: Settings, holder: dict[str, Core]) -> Callable[[], str]:
+    """The bot token for work without an incoming request: SLACK_BOT_TOKEN, or in OAuth mode the
+    stored installation's token (refreshed by the installation store when it rotates)."""
+    if not settings.slack_client_id:
+        return settings.slack_bot_token.reveal
+
+    def from_installation() -> str:
+        from bot.jobs.slack_token import InstallationToken
+        from integrations.slack_store import DbInstallationStore
+
+        core = holder["core"]
+        store = DbInstallationStore(core.session_factory, core.secret_box, client_id=settings.slack_client_id)
+        with core.uow() as uow:
+            links = uow.slack_links.list(store_id=DEFAULT_STORE_ID)
+        team = next((link.team_id for link in links if link.team_id), None)
+        return InstallationToken(store, settings, team)()
+
+    return from_installation

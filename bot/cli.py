@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--socket-mode", action="store_true", help="connect with SLACK_APP_TOKEN")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations on start")
-    serve.set_defaults(func=_lazy("bot.cli_commands", "serve"))
+    serve.set_defaults(func=_lazy("bot.cli_run", "serve"))
 
     clock = sub.add_parser("clock", help="the single scheduler process (syncs, packet, reminders)")
     clock.set_defaults(func=_lazy("bot.cli_commands", "clock"))
@@ -84,13 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", help="sync from Crossmark / Retail Link")
     sync.add_argument("what", nargs="?", choices=["events", "reps", "edr", "all"], default="all")
-    sync.set_defaults(func=_lazy("bot.cli_commands", "sync"))
+    sync.set_defaults(func=_lazy("bot.cli_run", "sync"))
 
     auto = sub.add_parser("auto", help="run the auto-scheduler and print the run")
     auto.add_argument("--days", type=int, default=14)
     auto.add_argument("--json", action="store_true")
     auto.add_argument("--allow-bumping", action="store_true")
-    auto.set_defaults(func=_lazy("bot.cli_commands", "auto"))
+    auto.set_defaults(func=_lazy("bot.cli_run", "auto"))
 
     from bot.cli_import import add_commands
 
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     secrets = sub.add_parser("secrets", help="encrypted secrets at rest")
     secrets.add_argument("action", choices=["rotate"])
-    secrets.set_defaults(func=_lazy("bot.cli_commands", "secrets"))
+    secrets.set_defaults(func=_lazy("bot.cli_run", "secrets"))
     return p
 
 

@@ -57,15 +57,20 @@ def test_a_remote_failure_leaves_the_database_as_it_was(club: World) -> None:
 def test_a_refused_assignment_leaves_the_database_as_it_was(club: World) -> None:
     core, _ = core_pair(club)
     TimeOffService(club.uow_factory, club.notifier, club.clock).approve(
-        MANAGER, TimeOffService(club.uow_factory, club.notifier, club.clock).submit(
-            EMPLOYEE, "E-ANN", day(3), day(3)).request.id)
+        MANAGER,
+        TimeOffService(club.uow_factory, club.notifier, club.clock)
+        .submit(EMPLOYEE, "E-ANN", day(3), day(3))
+        .request.id,
+    )
     before = club.state()
     with pytest.raises(RuleViolation):
         club.scheduling.assign(MANAGER, core.id, "E-ANN", at(3, "10:45"))
     assert club.state() == before
 
 
-def test_two_threads_assigning_one_employee_to_overlapping_events_let_exactly_one_through(club: World) -> None:
+def test_two_threads_assigning_one_employee_to_overlapping_events_let_exactly_one_through(
+    club: World,
+) -> None:
     first = club.event("Freeosk refill A", day(2), day(8), estimated_minutes=120)
     second = club.event("Club reset 505001", day(2), day(8))
     barrier = threading.Barrier(2)
@@ -79,8 +84,10 @@ def test_two_threads_assigning_one_employee_to_overlapping_events_let_exactly_on
         except DomainError as err:
             errors.append(err)
 
-    threads = [threading.Thread(target=run, args=(first.id, "10:00")),
-               threading.Thread(target=run, args=(second.id, "11:00"))]
+    threads = [
+        threading.Thread(target=run, args=(first.id, "10:00")),
+        threading.Thread(target=run, args=(second.id, "11:00")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -90,6 +97,7 @@ def test_two_threads_assigning_one_employee_to_overlapping_events_let_exactly_on
     assert len(club.assignments()) == 1
     assert len(club.audit()) == 1
     assert len(club.crossmark.calls_to("schedule")) == 1
-    [event_won] = [e for e in (club.get_event(first.id), club.get_event(second.id))
-                   if e.condition is Condition.SCHEDULED]
+    [event_won] = [
+        e for e in (club.get_event(first.id), club.get_event(second.id)) if e.condition is Condition.SCHEDULED
+    ]
     assert club.assignments()[0].event_id == event_won.id

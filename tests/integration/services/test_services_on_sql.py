@@ -19,9 +19,16 @@ from core.services.time_off import TimeOffService
 from core.services.time_settings import load_time_settings, save_time_settings
 from tests.unit.services.service_world import ADMIN, EMPLOYEE, MANAGER, World, at, core_pair, day, team
 
-RECORD = RemoteEvent(mplan_id=31785976, name="606034-CORE-X", location_id="157384", store_name="Sam's 8135",
-                     start_date=date(2025, 10, 1), end_date=date(2025, 10, 8), condition="Unstaffed",
-                     sales_tool_url="https://example.test/tool.pdf")
+RECORD = RemoteEvent(
+    mplan_id=31785976,
+    name="606034-CORE-X",
+    location_id="157384",
+    store_name="Sam's 8135",
+    start_date=date(2025, 10, 1),
+    end_date=date(2025, 10, 8),
+    condition="Unstaffed",
+    sales_tool_url="https://example.test/tool.pdf",
+)
 
 
 @pytest.fixture
@@ -33,9 +40,20 @@ def club(uow_factory: Callable[[], UnitOfWork]) -> World:
 
 def test_a_second_identical_event_and_rep_sync_writes_nothing_but_its_run(club: World) -> None:
     ann = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
-    club.crossmark.add_events([RECORD, replace(RECORD, mplan_id=31785977, name="606035-CORE-Y",
-                                               condition="Scheduled", schedule_start=at(3, "10:45"),
-                                               schedule_rep_id=ann, schedule_event_id="9")])
+    club.crossmark.add_events(
+        [
+            RECORD,
+            replace(
+                RECORD,
+                mplan_id=31785977,
+                name="606035-CORE-Y",
+                condition="Scheduled",
+                schedule_start=at(3, "10:45"),
+                schedule_rep_id=ann,
+                schedule_event_id="9",
+            ),
+        ]
+    )
     club.crossmark.rep_list = [RemoteRep("150999", "Nia New", "US123456")]
     sync = SyncService(club.uow_factory, club.crossmark, club.clock)
     first = sync.sync_events(MANAGER)
@@ -62,14 +80,19 @@ def test_time_off_request_and_approval_round_trip(club: World) -> None:
 
 def test_rotation_availability_link_and_settings_round_trip(club: World) -> None:
     RotationService(club.uow_factory, club.clock).set_weekly(
-        MANAGER, {RotationType.PRIMARY_LEAD: {0: "E-CARA", 1: "E-LEAD"}})
+        MANAGER, {RotationType.PRIMARY_LEAD: {0: "E-CARA", 1: "E-LEAD"}}
+    )
     rows = club.read(lambda uow: uow.rotations.list())
-    assert sorted((r.rotation_type, r.weekday) for r in rows if r.rotation_type is RotationType.PRIMARY_LEAD) == [
-        (RotationType.PRIMARY_LEAD, 0), (RotationType.PRIMARY_LEAD, 1)]
-    weekly = AvailabilityService(club.uow_factory, club.clock).set_weekly(EMPLOYEE, "E-ANN", [False] + [True] * 6)
+    assert sorted(
+        (r.rotation_type, r.weekday) for r in rows if r.rotation_type is RotationType.PRIMARY_LEAD
+    ) == [(RotationType.PRIMARY_LEAD, 0), (RotationType.PRIMARY_LEAD, 1)]
+    weekly = AvailabilityService(club.uow_factory, club.clock).set_weekly(
+        EMPLOYEE, "E-ANN", [False] + [True] * 6
+    )
     assert club.read(lambda uow: uow.weekly_availability.get("E-ANN")) == weekly
     link = PeopleService(club.uow_factory, club.crossmark, club.notifier, club.clock).link(
-        MANAGER, "UANNSLACK", "ann archer")
+        MANAGER, "UANNSLACK", "ann archer"
+    )
     assert club.read(lambda uow: uow.slack_links.get("UANNSLACK")) == link
     save_time_settings(club.uow_factory, ADMIN, {"supervisor_start_time": "12:30"}, clock=club.clock)
     assert club.read(lambda uow: load_time_settings(uow, 1)).supervisor_time.minute == 30
@@ -79,5 +102,8 @@ def test_the_day_view_reads_the_schedule(club: World) -> None:
     core, sup = core_pair(club)
     club.scheduling.assign(MANAGER, core.id, "E-ANN", at(3, "10:45"))
     view = QueryService(club.uow_factory, club.clock).day(EMPLOYEE, day(3))
-    assert [(r.event_id, r.employee_name) for r in view.rows] == [(core.id, "Ann Archer"), (sup.id, "Cara Cole")]
+    assert [(r.event_id, r.employee_name) for r in view.rows] == [
+        (core.id, "Ann Archer"),
+        (sup.id, "Cara Cole"),
+    ]
     assert view.warnings == ()

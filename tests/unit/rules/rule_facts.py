@@ -46,8 +46,14 @@ def dt(offset: int, hhmm: str) -> datetime:
 
 def default_start(event_type: EventType, offset: int) -> datetime:
     """An allowed start time of the type on T + offset."""
-    hhmm = {EventType.CORE: "10:45", EventType.JUICER: "09:00", EventType.SUPERVISOR: "12:00",
-            EventType.DIGITALS: "10:15", EventType.FREEOSK: "10:00", EventType.OTHER: "11:00"}[event_type]
+    hhmm = {
+        EventType.CORE: "10:45",
+        EventType.JUICER: "09:00",
+        EventType.SUPERVISOR: "12:00",
+        EventType.DIGITALS: "10:15",
+        EventType.FREEOSK: "10:00",
+        EventType.OTHER: "11:00",
+    }[event_type]
     return dt(offset, hhmm)
 
 
@@ -73,14 +79,24 @@ class Club:
         self._mplans = itertools.count(31785001)
 
     def person(self, employee_id: str, title: JobTitle = JobTitle.EVENT_SPECIALIST, **kw: Any) -> str:
-        self.employees.append(Employee(employee_id, kw.pop("name", employee_id.title()), job_title=title, **kw))
+        self.employees.append(
+            Employee(employee_id, kw.pop("name", employee_id.title()), job_title=title, **kw)
+        )
         return employee_id
 
-    def event(self, name: str | EventType = EventType.CORE, start: int = 0, due: int = 10,
-              **kw: Any) -> Event:
+    def event(
+        self, name: str | EventType = EventType.CORE, start: int = 0, due: int = 10, **kw: Any
+    ) -> Event:
         label = TYPICAL_NAMES[name] if isinstance(name, EventType) else name
-        ev = Event(next(self._ids), next(self._mplans), label, d(start), d(due),
-                   event_type=kw.pop("event_type", detect_event_type(label)), **kw)
+        ev = Event(
+            next(self._ids),
+            next(self._mplans),
+            label,
+            d(start),
+            d(due),
+            event_type=kw.pop("event_type", detect_event_type(label)),
+            **kw,
+        )
         self.events.append(ev)
         return ev
 
@@ -90,14 +106,24 @@ class Club:
         return a
 
     def facts(self) -> Facts:
-        return Facts.build(today=self.today, settings=self.settings, employees=self.employees,
-                           events=self.events, assignments=self.assignments, weekly=self.weekly,
-                           date_availability=self.dates, overrides=self.overrides, time_off=self.time_off,
-                           holidays=self.holidays, rotations=self.rotations,
-                           rotation_exceptions=self.exceptions)
+        return Facts.build(
+            today=self.today,
+            settings=self.settings,
+            employees=self.employees,
+            events=self.events,
+            assignments=self.assignments,
+            weekly=self.weekly,
+            date_availability=self.dates,
+            overrides=self.overrides,
+            time_off=self.time_off,
+            holidays=self.holidays,
+            rotations=self.rotations,
+            rotation_exceptions=self.exceptions,
+        )
 
-    def check(self, event: Event, employee_id: str, start: datetime, mode: Mode = Mode.MANUAL,
-              **kw: Any) -> list[Violation]:
+    def check(
+        self, event: Event, employee_id: str, start: datetime, mode: Mode = Mode.MANUAL, **kw: Any
+    ) -> list[Violation]:
         return check(self.facts(), event, employee_id, start, mode=mode, **kw)
 
 

@@ -60,8 +60,11 @@ def test_an_override_beats_date_entries_and_the_weekly_pattern() -> None:
     club = _club()
     club.weekly.append(WeeklyAvailability("ann", NO_MONDAYS))
     club.dates.append(DateAvailability(1, "ann", d(OFFSET + 1), False))
-    club.overrides.append(AvailabilityOverride(1, "ann", d(OFFSET), d(OFFSET + 6),
-                                               (True, True, None, False, None, None, None), "school break"))
+    club.overrides.append(
+        AvailabilityOverride(
+            1, "ann", d(OFFSET), d(OFFSET + 6), (True, True, None, False, None, None, None), "school break"
+        )
+    )
     facts = club.facts()
     assert availability_violation(facts, "ann", d(OFFSET)) is None
     assert availability_violation(facts, "ann", d(OFFSET + 1)) is None
@@ -89,8 +92,11 @@ def test_an_override_outside_its_dates_does_not_apply() -> None:
 def test_availability_is_overridable_by_managers_and_hard_for_the_auto_scheduler(mode: Mode) -> None:
     club = _club()
     club.weekly.append(WeeklyAvailability("ann", NO_MONDAYS))
-    found = [v for v in club.check(club.event(EventType.CORE), "ann", default_start(EventType.CORE, OFFSET),
-                                   mode) if v.code is Code.WEEKDAY]
+    found = [
+        v
+        for v in club.check(club.event(EventType.CORE), "ann", default_start(EventType.CORE, OFFSET), mode)
+        if v.code is Code.WEEKDAY
+    ]
     assert found and found[0].hard
     assert found[0].overridable is (mode is Mode.MANUAL)
 
@@ -122,9 +128,13 @@ def test_a_holiday_blocks_every_event_type(event_type: EventType) -> None:
     for title in JobTitle:
         club.person(title.name.lower(), title)
     club.holidays.append(Holiday(1, "Founders Day", d(OFFSET)))
-    title = {EventType.JUICER: "juicer_barista", EventType.SUPERVISOR: "club_supervisor",
-             EventType.FREEOSK: "lead", EventType.DIGITALS: "lead", EventType.OTHER: "lead"}.get(
-        event_type, "event_specialist")
+    title = {
+        EventType.JUICER: "juicer_barista",
+        EventType.SUPERVISOR: "club_supervisor",
+        EventType.FREEOSK: "lead",
+        EventType.DIGITALS: "lead",
+        EventType.OTHER: "lead",
+    }.get(event_type, "event_specialist")
     found = club.check(club.event(event_type), title, default_start(event_type, OFFSET), Mode.AUTO)
     hol = [v for v in found if v.code is Code.HOLIDAY]
     assert hol and "Company Holiday: Founders Day" in hol[0].message
@@ -132,8 +142,16 @@ def test_a_holiday_blocks_every_event_type(event_type: EventType) -> None:
 
 def test_a_recurring_holiday_falls_on_its_month_and_day_every_year() -> None:
     club = Club()
-    club.holidays.append(Holiday(1, "Christmas", d(0).replace(year=2020, month=12, day=25), is_recurring=True,
-                                 recurring_month=12, recurring_day=25))
+    club.holidays.append(
+        Holiday(
+            1,
+            "Christmas",
+            d(0).replace(year=2020, month=12, day=25),
+            is_recurring=True,
+            recurring_month=12,
+            recurring_day=25,
+        )
+    )
     facts = club.facts()
     assert holiday_on(facts, d(0).replace(month=12, day=25)) is not None
     assert holiday_on(facts, d(0).replace(month=12, day=24)) is None
@@ -162,8 +180,9 @@ def test_a_leaver_works_until_the_termination_date_inclusive() -> None:
 
 def test_an_unknown_employee_is_reported() -> None:
     club = Club()
-    assert codes(club.check(club.event(EventType.CORE), "ghost", default_start(EventType.CORE, 5))) == \
-        {"unknown_employee"}
+    assert codes(club.check(club.event(EventType.CORE), "ghost", default_start(EventType.CORE, 5))) == {
+        "unknown_employee"
+    }
 
 
 def test_rotation_is_the_weekly_entry_unless_an_exception_names_someone_for_that_date() -> None:

@@ -8,8 +8,14 @@ from core.model import Assignment, EventType, JobTitle, RotationType
 from core.rules import Code, Mode, validate_plan
 from tests.unit.rules.rule_facts import Club, codes, default_start, dt
 
-WORKER = {EventType.CORE: "lead", EventType.JUICER: "jb", EventType.SUPERVISOR: "lead",
-          EventType.DIGITALS: "lead", EventType.FREEOSK: "lead", EventType.OTHER: "lead"}
+WORKER = {
+    EventType.CORE: "lead",
+    EventType.JUICER: "jb",
+    EventType.SUPERVISOR: "lead",
+    EventType.DIGITALS: "lead",
+    EventType.FREEOSK: "lead",
+    EventType.OTHER: "lead",
+}
 
 
 def _club() -> Club:
@@ -89,8 +95,11 @@ def test_the_week_runs_sunday_to_saturday() -> None:
 def test_a_seventh_work_day_in_a_week_is_hard_for_the_auto_scheduler() -> None:
     club = _club()
     _six_days(club)
-    found = [v for v in club.check(club.event(EventType.CORE), "ann", dt(10, "10:45"), Mode.AUTO)
-             if v.code is Code.WEEK_CAP]
+    found = [
+        v
+        for v in club.check(club.event(EventType.CORE), "ann", dt(10, "10:45"), Mode.AUTO)
+        if v.code is Code.WEEK_CAP
+    ]
     assert found and found[0].hard
 
 

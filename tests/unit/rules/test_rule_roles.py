@@ -8,8 +8,12 @@ from core.model import EventType, JobTitle, Role, RotationType
 from core.rules import ROLE_MATRIX, Code, Mode, at_least, title_allowed
 from tests.unit.rules.rule_facts import Club, codes, default_start
 
-ES, LEAD, CLUB, JB = (JobTitle.EVENT_SPECIALIST, JobTitle.LEAD, JobTitle.CLUB_SUPERVISOR,
-                      JobTitle.JUICER_BARISTA)
+ES, LEAD, CLUB, JB = (
+    JobTitle.EVENT_SPECIALIST,
+    JobTitle.LEAD,
+    JobTitle.CLUB_SUPERVISOR,
+    JobTitle.JUICER_BARISTA,
+)
 
 ALLOWED = {
     EventType.CORE: {ES, LEAD, JB},
@@ -47,7 +51,9 @@ def _club_with_rotations() -> Club:
 @pytest.mark.parametrize("mode", list(Mode))
 @pytest.mark.parametrize("event_type", list(EventType))
 @pytest.mark.parametrize("title", [ES, LEAD, JB])
-def test_titles_outside_the_matrix_are_refused_hard(mode: Mode, event_type: EventType, title: JobTitle) -> None:
+def test_titles_outside_the_matrix_are_refused_hard(
+    mode: Mode, event_type: EventType, title: JobTitle
+) -> None:
     club = _club_with_rotations()
     ev = club.event(event_type, start=0, due=20)
     if event_type is EventType.SUPERVISOR:
@@ -63,16 +69,23 @@ def test_titles_outside_the_matrix_are_refused_hard(mode: Mode, event_type: Even
 def test_club_supervisor_on_core_is_an_override_for_managers_and_never_for_the_auto_scheduler() -> None:
     club = _club_with_rotations()
     core = club.event(EventType.CORE)
-    manual = [v for v in club.check(core, "club_supervisor", default_start(EventType.CORE, 5))
-              if v.code is Code.CLUB_SUPERVISOR_CORE]
-    auto = [v for v in club.check(core, "club_supervisor", default_start(EventType.CORE, 5), Mode.AUTO)
-            if v.code is Code.CLUB_SUPERVISOR_CORE]
+    manual = [
+        v
+        for v in club.check(core, "club_supervisor", default_start(EventType.CORE, 5))
+        if v.code is Code.CLUB_SUPERVISOR_CORE
+    ]
+    auto = [
+        v
+        for v in club.check(core, "club_supervisor", default_start(EventType.CORE, 5), Mode.AUTO)
+        if v.code is Code.CLUB_SUPERVISOR_CORE
+    ]
     assert manual and manual[0].hard and manual[0].overridable
     assert auto and auto[0].hard and not auto[0].overridable
 
 
-@pytest.mark.parametrize("event_type", [EventType.SUPERVISOR, EventType.FREEOSK, EventType.DIGITALS,
-                                        EventType.OTHER])
+@pytest.mark.parametrize(
+    "event_type", [EventType.SUPERVISOR, EventType.FREEOSK, EventType.DIGITALS, EventType.OTHER]
+)
 def test_club_supervisor_may_take_supervisor_freeosk_digitals_and_other(event_type: EventType) -> None:
     club = _club_with_rotations()
     core = club.event(EventType.CORE)

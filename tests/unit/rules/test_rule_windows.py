@@ -44,8 +44,9 @@ def test_managers_may_schedule_today_but_not_yesterday() -> None:
 
 def test_the_auto_scheduler_never_plans_today() -> None:
     club = _club()
-    assert "in_the_past" in codes(club.check(club.event(EventType.CORE, start=0), "ann", dt(0, "10:45"),
-                                             Mode.AUTO))
+    assert "in_the_past" in codes(
+        club.check(club.event(EventType.CORE, start=0), "ann", dt(0, "10:45"), Mode.AUTO)
+    )
 
 
 @pytest.mark.parametrize(("offset", "blocked"), [(1, True), (2, True), (3, False), (4, False)])
@@ -93,8 +94,11 @@ def test_closed_events_cannot_be_scheduled(condition: Condition) -> None:
 @pytest.mark.parametrize("mode", list(Mode))
 def test_a_start_time_off_the_list_needs_an_override(mode: Mode) -> None:
     club = _club()
-    found = [v for v in club.check(club.event(EventType.CORE), "ann", dt(5, "10:30"), mode)
-             if v.code is Code.TIME_NOT_ALLOWED]
+    found = [
+        v
+        for v in club.check(club.event(EventType.CORE), "ann", dt(5, "10:30"), mode)
+        if v.code is Code.TIME_NOT_ALLOWED
+    ]
     assert found and found[0].hard and found[0].overridable is (mode is Mode.MANUAL)
 
 

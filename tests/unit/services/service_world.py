@@ -60,8 +60,9 @@ class World:
     def __init__(self, uow_factory: UnitOfWorkFactory | None = None) -> None:
         self.clock = FixedClock(NOW)
         self.db = FakeDatabase(clock=self.clock) if uow_factory is None else None
-        self.uow_factory: UnitOfWorkFactory = (uow_factory if uow_factory is not None
-                                               else fake_uow_factory(self.db))  # type: ignore[arg-type]
+        self.uow_factory: UnitOfWorkFactory = (
+            uow_factory if uow_factory is not None else fake_uow_factory(self.db)
+        )  # type: ignore[arg-type]
         self.crossmark = FakeCrossmark()
         self.notifier = FakeNotifier()
         self._mplans = itertools.count(31785001)
@@ -85,27 +86,58 @@ class World:
         with self.uow_factory() as uow:
             return fn(uow)
 
-    def employee(self, employee_id: str, name: str, title: JobTitle = JobTitle.EVENT_SPECIALIST, *,
-                 rep_id: str | None = "auto", **fields: Any) -> Employee:
+    def employee(
+        self,
+        employee_id: str,
+        name: str,
+        title: JobTitle = JobTitle.EVENT_SPECIALIST,
+        *,
+        rep_id: str | None = "auto",
+        **fields: Any,
+    ) -> Employee:
         rid = str(next(self._reps)) if rep_id == "auto" else rep_id
         emp = Employee(employee_id, name, job_title=title, rep_id=rid, **fields)
         return self.write(lambda uow: uow.employees.add(emp))  # type: ignore[no-any-return]
 
-    def event(self, name: str, start: date, due: date, *, condition: Condition = Condition.UNSTAFFED,
-              location: str | None = "157384", event_type: EventType | None = None, **fields: Any) -> Event:
-        ev = Event(0, next(self._mplans), name, start, due, event_type=event_type or detect_event_type(name),
-                   condition=condition, location_mvid=location, **fields)
+    def event(
+        self,
+        name: str,
+        start: date,
+        due: date,
+        *,
+        condition: Condition = Condition.UNSTAFFED,
+        location: str | None = "157384",
+        event_type: EventType | None = None,
+        **fields: Any,
+    ) -> Event:
+        ev = Event(
+            0,
+            next(self._mplans),
+            name,
+            start,
+            due,
+            event_type=event_type or detect_event_type(name),
+            condition=condition,
+            location_mvid=location,
+            **fields,
+        )
         return self.write(lambda uow: uow.events.add(ev))  # type: ignore[no-any-return]
 
-    def assignment(self, event: Event, employee_id: str, start: datetime, *,
-                   external_id: str | None = "auto") -> Assignment:
+    def assignment(
+        self, event: Event, employee_id: str, start: datetime, *, external_id: str | None = "auto"
+    ) -> Assignment:
         """A confirmed assignment that Crossmark also holds."""
         sid = str(self.crossmark.next_id) if external_id == "auto" else external_id
         if external_id == "auto":
             self.crossmark.next_id += 1
             emp = self.read(lambda uow: uow.employees.get(employee_id))
-            self.crossmark.schedules[sid] = RemoteSchedule(sid, event.mplan_id, emp.rep_id, start,  # type: ignore[arg-type]
-                                                           start + timedelta(minutes=390))
+            self.crossmark.schedules[sid] = RemoteSchedule(
+                sid,
+                event.mplan_id,
+                emp.rep_id,
+                start,  # type: ignore[arg-type]
+                start + timedelta(minutes=390),
+            )
 
         def add(uow: UnitOfWork) -> Assignment:
             row = uow.assignments.add(Assignment(0, event.id, employee_id, start, external_id=sid))
@@ -114,6 +146,7 @@ class World:
             ev.condition = Condition.SCHEDULED
             uow.events.update(ev)
             return row
+
         return self.write(add)  # type: ignore[no-any-return]
 
     def rotation(self, weekday: int, rotation_type: RotationType, employee_id: str) -> None:
@@ -135,17 +168,26 @@ class World:
 
     def state(self) -> dict[str, Any]:
         """Everything a service may write, to prove that nothing changed."""
+
         def grab(uow: UnitOfWork) -> dict[str, Any]:
             return {
-                "employees": uow.employees.list(), "events": uow.events.list(),
-                "assignments": uow.assignments.list(), "weekly": uow.weekly_availability.list(),
-                "dates": uow.date_availability.list(), "overrides": uow.overrides.list(),
-                "time_off": uow.time_off.list(), "requests": uow.time_off_requests.list(),
-                "rotations": uow.rotations.list(), "exceptions": uow.rotation_exceptions.list(),
-                "holidays": uow.holidays.list(), "links": uow.slack_links.list(),
-                "audit": uow.audit.list(), "sync_runs": uow.sync_runs.list(),
+                "employees": uow.employees.list(),
+                "events": uow.events.list(),
+                "assignments": uow.assignments.list(),
+                "weekly": uow.weekly_availability.list(),
+                "dates": uow.date_availability.list(),
+                "overrides": uow.overrides.list(),
+                "time_off": uow.time_off.list(),
+                "requests": uow.time_off_requests.list(),
+                "rotations": uow.rotations.list(),
+                "exceptions": uow.rotation_exceptions.list(),
+                "holidays": uow.holidays.list(),
+                "links": uow.slack_links.list(),
+                "audit": uow.audit.list(),
+                "sync_runs": uow.sync_runs.list(),
                 "settings": uow.settings.all(1),
             }
+
         return self.read(grab)  # type: ignore[no-any-return]
 
 
@@ -153,6 +195,7 @@ def team(world: World) -> None:
     """Ann and Ben (Event Specialists), Lena (Lead, Primary Lead every day), Cara (Club Supervisor),
     Jules (Juicer Barista)."""
     from core.model import JobTitle as J
+
     world.employee("E-ANN", "Ann Archer", J.EVENT_SPECIALIST)
     world.employee("E-BEN", "Ben Baker", J.EVENT_SPECIALIST)
     world.employee("E-LEAD", "Lena Lopez", J.LEAD)
@@ -192,6 +235,7 @@ class FakeRetailLink:
 
     def browse(self, start: date, end: date, store_number: str) -> list[Any]:
         from core.errors import NeedsMfaCode
+
         if self.needs_code:
             raise NeedsMfaCode("Retail Link needs a code")
         self.browsed.append((start, end, store_number))

@@ -34,6 +34,7 @@ def _holidays(club: World) -> HolidayService:
 
 # ---- availability -----------------------------------------------------------------------------
 
+
 def test_an_employee_sets_their_own_weekly_availability(club: World) -> None:
     saved = _availability(club).set_weekly(EMPLOYEE, "E-ANN", NO_MONDAYS)
     assert saved.days[0] is False
@@ -80,20 +81,27 @@ def test_a_date_entry_in_the_past_is_refused(club: World) -> None:
 
 def test_overrides_are_added_listed_and_removed(club: World) -> None:
     service = _availability(club)
-    row = service.add_override(MANAGER, "E-ANN", day(1), day(14), [None, None, False, None, None, None, None],
-                               "school")
+    row = service.add_override(
+        MANAGER, "E-ANN", day(1), day(14), [None, None, False, None, None, None, None], "school"
+    )
     summary = service.summary(EMPLOYEE, "E-ANN")
     assert summary.overrides == (row,) and row.created_by == "UMANAGER"
     service.remove_override(EMPLOYEE, row.id)
     assert service.summary(EMPLOYEE, "E-ANN").overrides == ()
 
 
-@pytest.mark.parametrize(("start", "end", "days", "field"), [
-    (5, 3, [True] * 7, "end"), (1, 3, [None] * 7, "days"), (1, 3, [True] * 3, "days"),
-    (-9, -2, [True] * 7, "end"),
-])
-def test_bad_overrides_are_refused(club: World, start: int, end: int, days: list[bool | None],
-                                   field: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "end", "days", "field"),
+    [
+        (5, 3, [True] * 7, "end"),
+        (1, 3, [None] * 7, "days"),
+        (1, 3, [True] * 3, "days"),
+        (-9, -2, [True] * 7, "end"),
+    ],
+)
+def test_bad_overrides_are_refused(
+    club: World, start: int, end: int, days: list[bool | None], field: str
+) -> None:
     with pytest.raises(InvalidInput) as err:
         _availability(club).add_override(MANAGER, "E-ANN", day(start), day(end), days)
     assert field in err.value.fields
@@ -106,11 +114,15 @@ def test_availability_of_an_unknown_employee_is_not_found(club: World) -> None:
 
 # ---- rotations --------------------------------------------------------------------------------
 
+
 def test_the_weekly_rotation_is_saved_as_a_whole(club: World) -> None:
-    saved = _rotations(club).set_weekly(MANAGER, {RotationType.JUICER: {0: "E-JULES", 1: None},
-                                                  RotationType.PRIMARY_LEAD: {0: "E-CARA"}})
+    saved = _rotations(club).set_weekly(
+        MANAGER, {RotationType.JUICER: {0: "E-JULES", 1: None}, RotationType.PRIMARY_LEAD: {0: "E-CARA"}}
+    )
     assert {(r.rotation_type, r.weekday, r.employee_id) for r in saved} == {
-        (RotationType.JUICER, 0, "E-JULES"), (RotationType.PRIMARY_LEAD, 0, "E-CARA")}
+        (RotationType.JUICER, 0, "E-JULES"),
+        (RotationType.PRIMARY_LEAD, 0, "E-CARA"),
+    }
     rows = club.read(lambda uow: uow.rotations.list())
     assert len(rows) == 2
     view = _rotations(club).view(EMPLOYEE)
@@ -120,8 +132,13 @@ def test_the_weekly_rotation_is_saved_as_a_whole(club: World) -> None:
 def test_a_rotation_with_any_wrong_person_is_rejected_whole(club: World) -> None:
     before = club.state()
     with pytest.raises(InvalidInput) as err:
-        _rotations(club).set_weekly(MANAGER, {RotationType.JUICER: {0: "E-JULES", 1: "E-ANN"},
-                                              RotationType.PRIMARY_LEAD: {0: "E-BEN", 9: "E-LEAD"}})
+        _rotations(club).set_weekly(
+            MANAGER,
+            {
+                RotationType.JUICER: {0: "E-JULES", 1: "E-ANN"},
+                RotationType.PRIMARY_LEAD: {0: "E-BEN", 9: "E-LEAD"},
+            },
+        )
     assert set(err.value.fields) == {"juicer.1", "primary_lead.0", "primary_lead.9"}
     assert club.state() == before
 
@@ -155,6 +172,7 @@ def test_only_managers_edit_rotations(club: World) -> None:
 
 
 # ---- holidays ---------------------------------------------------------------------------------
+
 
 def test_holidays_are_added_listed_and_removed(club: World) -> None:
     service = _holidays(club)

@@ -9,8 +9,9 @@ from core.model import Assignment
 from tests.unit.services.service_world import MANAGER, World, at, day, team
 
 
-def _race(world: World, employee_id: str,
-          jobs: list[tuple[int, str]]) -> tuple[list[object], list[BaseException]]:
+def _race(
+    world: World, employee_id: str, jobs: list[tuple[int, str]]
+) -> tuple[list[object], list[BaseException]]:
     barrier = threading.Barrier(len(jobs))
     wins: list[object] = []
     errors: list[BaseException] = []
@@ -31,7 +32,8 @@ def _race(world: World, employee_id: str,
 
 
 def test_two_concurrent_assigns_of_one_employee_to_overlapping_events_let_exactly_one_through(
-        world: World) -> None:
+    world: World,
+) -> None:
     team(world)
     first = world.event("Freeosk refill A", day(2), day(8), estimated_minutes=120)
     second = world.event("Club reset 505001", day(2), day(8))

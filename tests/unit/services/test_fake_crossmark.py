@@ -18,8 +18,13 @@ START, END = datetime(2025, 10, 3, 10, 45), datetime(2025, 10, 3, 17, 15)
 
 def _board() -> FakeCrossmark:
     fake = FakeCrossmark()
-    fake.add_events([RemoteEvent(31785976, "606034-CORE-X", "157384", None, date(2025, 10, 1),
-                                 date(2025, 10, 8), "Unstaffed")])
+    fake.add_events(
+        [
+            RemoteEvent(
+                31785976, "606034-CORE-X", "157384", None, date(2025, 10, 1), date(2025, 10, 8), "Unstaffed"
+            )
+        ]
+    )
     return fake
 
 
@@ -33,7 +38,11 @@ def test_scheduling_returns_increasing_ids_and_marks_the_mplan_scheduled() -> No
     first, second = fake.schedule(EVENT, REP, START, END), fake.schedule(EVENT, REP, START, END)
     assert int(second) == int(first) + 1
     [remote] = fake.planning_events(date(2025, 10, 1), date(2025, 10, 1))
-    assert (remote.condition, remote.schedule_rep_id, remote.schedule_event_id) == ("Scheduled", "150001", second)
+    assert (remote.condition, remote.schedule_rep_id, remote.schedule_event_id) == (
+        "Scheduled",
+        "150001",
+        second,
+    )
     fake.unschedule(second)
     assert fake.planning_events(date(2025, 10, 1), date(2025, 10, 1))[0].condition == "Unstaffed"
 

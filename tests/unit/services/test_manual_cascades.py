@@ -1,5 +1,5 @@
 """Unassign, move, trade and reissue, with the Core→Supervisor cascade, remote first
-(legacy-domain.md §8.4 cases 22–24 as decided in product.md §5.3)."""
+(legacy-domain.md §8.4 cases 22 to 24 as decided in product.md §5.3)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def _scheduled_pair(club: World) -> tuple[int, int]:
 
 # ---- unassign (case 22) ---------------------------------------------------------------------
 
+
 def test_unassigning_a_core_unschedules_it_and_its_supervisor_remotely_then_locally(club: World) -> None:
     core, sup = _scheduled_pair(club)
     ids = [club.assignments_of(core)[0].external_id, club.assignments_of(sup)[0].external_id]
@@ -39,8 +40,9 @@ def test_unassigning_a_core_unschedules_it_and_its_supervisor_remotely_then_loca
 
 
 def test_if_the_second_unschedule_fails_nothing_changes_locally_and_the_first_is_pushed_back(
-        club: World) -> None:
-    core, sup = _scheduled_pair(club)
+    club: World,
+) -> None:
+    core, _ = _scheduled_pair(club)
     before = club.assignments()
     club.crossmark.fail("unschedule", skip=1)
     with pytest.raises(RemoteError, match="Nothing was changed"):
@@ -77,15 +79,21 @@ def test_unassigning_an_unscheduled_event_is_bad_input(club: World) -> None:
 
 # ---- move (case 23 as decided) ----------------------------------------------------------------
 
+
 def test_moving_a_core_to_another_day_takes_the_supervisor_to_that_day_at_the_supervisor_time(
-        club: World) -> None:
+    club: World,
+) -> None:
     core, sup = _scheduled_pair(club)
     result = club.scheduling.move(MANAGER, core, at(5, "11:15"))
     moved_core, moved_sup = club.assignments_of(core)[0], club.assignments_of(sup)[0]
     assert moved_core.start == at(5, "11:15") and moved_core.employee_id == "E-ANN"
     assert moved_sup.start == at(5, "12:00") and moved_sup.employee_id == "E-CARA"
-    assert [c.method for c in club.crossmark.calls if c.ok] == ["unschedule", "schedule", "unschedule",
-                                                                "schedule"]
+    assert [c.method for c in club.crossmark.calls if c.ok] == [
+        "unschedule",
+        "schedule",
+        "unschedule",
+        "schedule",
+    ]
     assert moved_core.external_id == club.crossmark.calls_to("schedule")[0].args["id"]
     assert moved_sup.external_id == club.crossmark.calls_to("schedule")[1].args["id"]
     assert len(result.changes) == 2
@@ -107,12 +115,15 @@ def test_a_failed_push_while_moving_changes_nothing_and_restores_crossmark(club:
         club.scheduling.move(MANAGER, core, at(5, "11:15"))
     assert [(a.employee_id, a.start) for a in club.assignments()] == before
     remote = {(s.mplan_id, s.start) for s in club.crossmark.schedules.values()}
-    assert remote == {(club.get_event(core).mplan_id, at(3, "10:45")),
-                      (club.get_event(sup).mplan_id, at(3, "12:00"))}
+    assert remote == {
+        (club.get_event(core).mplan_id, at(3, "10:45")),
+        (club.get_event(sup).mplan_id, at(3, "12:00")),
+    }
 
 
 def test_when_nobody_can_take_the_supervisor_on_the_new_day_it_is_unassigned_with_a_warning(
-        club: World) -> None:
+    club: World,
+) -> None:
     core, sup = _scheduled_pair(club)
     for who in ("E-CARA", "E-LEAD"):
         club.write(lambda uow, who=who: uow.time_off.add(TimeOff(0, who, day(5), day(5))))
@@ -144,16 +155,21 @@ def test_moving_can_hand_the_event_to_someone_else(club: World) -> None:
 
 # ---- trade (case 24) --------------------------------------------------------------------------
 
+
 def test_trading_two_cores_swaps_the_people_and_pushes_both(club: World) -> None:
     a = club.event("606001-CORE-A", day(2), day(8))
     b = club.event("606002-CORE-B", day(2), day(8))
     club.assignment(a, "E-ANN", at(3, "10:45"))
     club.assignment(b, "E-BEN", at(4, "11:15"))
     result = club.scheduling.trade(MANAGER, a.id, b.id)
-    assert (club.assignments_of(a.id)[0].employee_id, club.assignments_of(a.id)[0].start) == ("E-BEN",
-                                                                                              at(3, "10:45"))
-    assert (club.assignments_of(b.id)[0].employee_id, club.assignments_of(b.id)[0].start) == ("E-ANN",
-                                                                                              at(4, "11:15"))
+    assert (club.assignments_of(a.id)[0].employee_id, club.assignments_of(a.id)[0].start) == (
+        "E-BEN",
+        at(3, "10:45"),
+    )
+    assert (club.assignments_of(b.id)[0].employee_id, club.assignments_of(b.id)[0].start) == (
+        "E-ANN",
+        at(4, "11:15"),
+    )
     assert len(club.crossmark.calls_to("unschedule")) == 2 and len(club.crossmark.calls_to("schedule")) == 2
     assert len(result.changes) == 2
     assert [e.action for e in club.audit()] == ["assignment.trade", "assignment.trade"]
@@ -199,10 +215,12 @@ def test_a_failed_push_during_a_trade_restores_both(club: World) -> None:
         club.scheduling.trade(MANAGER, a.id, b.id)
     assert [a.employee_id for a in club.assignments()] == ["E-ANN", "E-BEN"]
     assert sorted(s.rep_id for s in club.crossmark.schedules.values()) == sorted(
-        club.read(lambda uow: [uow.employees.get("E-ANN").rep_id, uow.employees.get("E-BEN").rep_id]))
+        club.read(lambda uow: [uow.employees.get("E-ANN").rep_id, uow.employees.get("E-BEN").rep_id])
+    )
 
 
 # ---- reissue ----------------------------------------------------------------------------------
+
 
 def test_reissuing_a_core_leaves_its_supervisor_untouched(club: World) -> None:
     core, sup = _scheduled_pair(club)

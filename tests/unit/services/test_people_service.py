@@ -91,17 +91,25 @@ def test_unlinking_detaches_the_employee(club: World) -> None:
 
 def test_editing_an_employee_saves_fields_and_marks_them_reviewed(club: World) -> None:
     club.employee("E-NEW", "Nia New", needs_review=True)
-    update = _service(club).update_employee(MANAGER, "E-NEW", job_title="Lead Event Specialist",
-                                            email="nia@example.com")
+    update = _service(club).update_employee(
+        MANAGER, "E-NEW", job_title="Lead Event Specialist", email="nia@example.com"
+    )
     assert update.employee.job_title is JobTitle.LEAD and update.employee.email == "nia@example.com"
     assert not update.employee.needs_review
     assert club.audit()[-1].action == "employee.update"
 
 
-@pytest.mark.parametrize(("fields", "bad"), [
-    ({"job_title": "Boss"}, "job_title"), ({"email": "not-an-email"}, "email"), ({"rep_id": "12a"}, "rep_id"),
-])
-def test_bad_roster_edits_are_refused_with_field_errors(club: World, fields: dict[str, str], bad: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
+        ({"job_title": "Boss"}, "job_title"),
+        ({"email": "not-an-email"}, "email"),
+        ({"rep_id": "12a"}, "rep_id"),
+    ],
+)
+def test_bad_roster_edits_are_refused_with_field_errors(
+    club: World, fields: dict[str, str], bad: str
+) -> None:
     before = club.state()
     with pytest.raises(InvalidInput) as err:
         _service(club).update_employee(MANAGER, "E-ANN", **fields)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ class _Counting:
         def call(*args: Any, **kwargs: Any) -> Any:
             self._tally.append(f"{self._name}.{attr}")
             return value(*args, **kwargs)
+
         return call
 
 
@@ -32,11 +33,29 @@ def _counting_factory(world: World, tally: list[str], opened: list[int]) -> Call
     def make() -> UnitOfWork:
         uow = FakeUnitOfWork(world.db)
         opened.append(1)
-        for name in ("stores", "employees", "events", "assignments", "weekly_availability", "date_availability",
-                     "overrides", "time_off", "time_off_requests", "rotations", "rotation_exceptions", "holidays",
-                     "slack_links", "settings", "sync_runs", "runs", "proposals", "job_ledger"):
+        for name in (
+            "stores",
+            "employees",
+            "events",
+            "assignments",
+            "weekly_availability",
+            "date_availability",
+            "overrides",
+            "time_off",
+            "time_off_requests",
+            "rotations",
+            "rotation_exceptions",
+            "holidays",
+            "slack_links",
+            "settings",
+            "sync_runs",
+            "runs",
+            "proposals",
+            "job_ledger",
+        ):
             setattr(uow, name, _Counting(getattr(uow, name), tally, name))
         return uow
+
     return make
 
 
@@ -67,7 +86,11 @@ def test_the_week_view_costs_the_same_for_two_or_twenty_assignments() -> None:
 
 
 def test_event_lists_workload_and_status_cost_the_same_for_more_rows() -> None:
-    for view in (lambda q: q.events(EMPLOYEE, "unscheduled"), lambda q: q.workload(MANAGER, day(0), day(13)),
-                 lambda q: q.status(MANAGER), lambda q: q.team(EMPLOYEE),
-                 lambda q: q.employee(EMPLOYEE, "E-ANN")):
+    for view in (
+        lambda q: q.events(EMPLOYEE, "unscheduled"),
+        lambda q: q.workload(MANAGER, day(0), day(13)),
+        lambda q: q.status(MANAGER),
+        lambda q: q.team(EMPLOYEE),
+        lambda q: q.employee(EMPLOYEE, "E-ANN"),
+    ):
         assert _cost(2, view) == _cost(20, view)

@@ -18,7 +18,17 @@ from core.model import (
     TimeOffRequest,
 )
 from core.services.queries import QueryService
-from tests.unit.services.service_world import EMPLOYEE, LEAD, MANAGER, UNLINKED, World, at, core_pair, day, team
+from tests.unit.services.service_world import (
+    EMPLOYEE,
+    LEAD,
+    MANAGER,
+    UNLINKED,
+    World,
+    at,
+    core_pair,
+    day,
+    team,
+)
 
 
 @pytest.fixture
@@ -105,8 +115,13 @@ def test_events_unscheduled_urgent_unreported_and_by_text(club: World) -> None:
 def test_a_submitted_past_event_is_not_unreported(club: World) -> None:
     past = club.event("606004-CORE-Past", day(-8), day(-2))
     club.assignment(past, "E-BEN", at(-4, "10:45"))
-    club.write(lambda uow: uow.events.update(
-        type(uow.events.get(past.id))(**{**vars(uow.events.get(past.id)), "condition": Condition.SUBMITTED})))
+    club.write(
+        lambda uow: uow.events.update(
+            type(uow.events.get(past.id))(
+                **{**vars(uow.events.get(past.id)), "condition": Condition.SUBMITTED}
+            )
+        )
+    )
     assert _queries(club).events(EMPLOYEE, "unreported") == []
 
 
@@ -132,8 +147,11 @@ def test_status_shows_last_syncs_pending_work_and_people_to_review(club: World) 
     club.write(lambda uow: uow.sync_runs.add(SyncRun(0, "events", now, now, {"created": 1}, [], "ok")))
     club.write(lambda uow: uow.sync_runs.add(SyncRun(0, "events", now, now, {"created": 2}, [], "ok")))
     core, _ = core_pair(club)
-    run = club.write(lambda uow: uow.runs.add(SchedulerRun(0, "UMANAGER", now, day(1), day(14),
-                                                            status=RunStatus.COMPLETED)))
+    run = club.write(
+        lambda uow: uow.runs.add(
+            SchedulerRun(0, "UMANAGER", now, day(1), day(14), status=RunStatus.COMPLETED)
+        )
+    )
     club.write(lambda uow: uow.proposals.add(Proposal(0, run.id, core.id, "E-ANN", at(4, "10:45"))))
     club.write(lambda uow: uow.proposals.add(Proposal(0, run.id, core.id)))
     club.write(lambda uow: uow.time_off_requests.add(TimeOffRequest(0, "E-ANN", day(9), day(9))))
@@ -146,6 +164,7 @@ def test_status_shows_last_syncs_pending_work_and_people_to_review(club: World) 
 
 def test_the_team_roster_shows_links_and_weekly_availability(club: World) -> None:
     from core.model import SlackLink
+
     club.write(lambda uow: uow.slack_links.add(SlackLink("UANN", employee_id="E-ANN")))
     rows = _queries(club).team(EMPLOYEE)
     ann = next(r for r in rows if r.employee.id == "E-ANN")

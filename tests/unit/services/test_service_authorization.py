@@ -1,4 +1,4 @@
-"""Authorization inside the services: employee / lead / manager / admin / unlinked × every method.
+"""Authorization inside the services: employee / lead / manager / admin / unlinked by every method.
 
 Allowed actors succeed; every denial raises PermissionDenied, changes nothing, writes no audit row,
 calls nobody remotely and sends no message.
@@ -55,10 +55,16 @@ def _setup(world: World) -> Ids:
     open_core = world.event("606003-CORE-C", day(2), day(8))
     request = world.write(lambda uow: uow.time_off_requests.add(TimeOffRequest(0, "E-ANN", day(10), day(11))))
     world.write(lambda uow: uow.date_availability.add(DateAvailability(0, "E-ANN", day(6), False)))
-    override = world.write(lambda uow: uow.overrides.add(AvailabilityOverride(0, "E-ANN", day(1), day(9),
-                                                                               (None, None, False, None, None, None, None))))
-    exception = world.write(lambda uow: uow.rotation_exceptions.add(
-        RotationException(0, day(5), RotationType.PRIMARY_LEAD, "E-CARA")))
+    override = world.write(
+        lambda uow: uow.overrides.add(
+            AvailabilityOverride(0, "E-ANN", day(1), day(9), (None, None, False, None, None, None, None))
+        )
+    )
+    exception = world.write(
+        lambda uow: uow.rotation_exceptions.add(
+            RotationException(0, day(5), RotationType.PRIMARY_LEAD, "E-CARA")
+        )
+    )
     holiday = world.write(lambda uow: uow.holidays.add(Holiday(0, "Founders Day", day(20))))
     world.write(lambda uow: uow.slack_links.add(SlackLink("UBENSLACK", employee_id="E-BEN")))
     return Ids(core.id, other.id, open_core.id, request.id, override.id, exception.id, holiday.id)
@@ -68,8 +74,14 @@ Op = Callable[[World, Actor, Ids], Any]
 E, L, M, A = "employee", "lead", "manager", "admin"
 
 OPS: dict[str, tuple[Op, set[str]]] = {
-    "scheduling.preview": (lambda w, a, i: w.scheduling.preview(a, i.open_core, "E-BEN", at(5, "10:45")), {M, A}),
-    "scheduling.assign": (lambda w, a, i: w.scheduling.assign(a, i.open_core, "E-BEN", at(5, "10:45")), {M, A}),
+    "scheduling.preview": (
+        lambda w, a, i: w.scheduling.preview(a, i.open_core, "E-BEN", at(5, "10:45")),
+        {M, A},
+    ),
+    "scheduling.assign": (
+        lambda w, a, i: w.scheduling.assign(a, i.open_core, "E-BEN", at(5, "10:45")),
+        {M, A},
+    ),
     "scheduling.unassign": (lambda w, a, i: w.scheduling.unassign(a, i.core), {M, A}),
     "scheduling.move": (lambda w, a, i: w.scheduling.move(a, i.core, at(5, "11:15")), {M, A}),
     "scheduling.trade": (lambda w, a, i: w.scheduling.trade(a, i.core, i.other_core), {M, A}),
@@ -80,19 +92,32 @@ OPS: dict[str, tuple[Op, set[str]]] = {
     "time_off.cancel": (lambda w, a, i: _time_off(w).cancel(a, i.request), {E, M, A}),
     "time_off.list_requests": (lambda w, a, i: _time_off(w).list_requests(a), {E, L, M, A}),
     "availability.summary": (lambda w, a, i: _availability(w).summary(a, "E-ANN"), {E, L, M, A}),
-    "availability.set_weekly": (lambda w, a, i: _availability(w).set_weekly(a, "E-ANN", [False] + [True] * 6),
-                                {E, M, A}),
-    "availability.set_date": (lambda w, a, i: _availability(w).set_date(a, "E-ANN", day(7), False), {E, M, A}),
+    "availability.set_weekly": (
+        lambda w, a, i: _availability(w).set_weekly(a, "E-ANN", [False] + [True] * 6),
+        {E, M, A},
+    ),
+    "availability.set_date": (
+        lambda w, a, i: _availability(w).set_date(a, "E-ANN", day(7), False),
+        {E, M, A},
+    ),
     "availability.clear_date": (lambda w, a, i: _availability(w).clear_date(a, "E-ANN", day(6)), {E, M, A}),
-    "availability.add_override": (lambda w, a, i: _availability(w).add_override(
-        a, "E-ANN", day(1), day(3), [True] * 7), {E, M, A}),
-    "availability.remove_override": (lambda w, a, i: _availability(w).remove_override(a, i.override),
-                                     {E, M, A}),
+    "availability.add_override": (
+        lambda w, a, i: _availability(w).add_override(a, "E-ANN", day(1), day(3), [True] * 7),
+        {E, M, A},
+    ),
+    "availability.remove_override": (
+        lambda w, a, i: _availability(w).remove_override(a, i.override),
+        {E, M, A},
+    ),
     "rotations.view": (lambda w, a, i: _rotations(w).view(a), {E, L, M, A}),
-    "rotations.set_weekly": (lambda w, a, i: _rotations(w).set_weekly(
-        a, {RotationType.JUICER: {0: "E-JULES"}}), {M, A}),
-    "rotations.add_exception": (lambda w, a, i: _rotations(w).add_exception(
-        a, day(6), RotationType.JUICER, "E-JULES"), {M, A}),
+    "rotations.set_weekly": (
+        lambda w, a, i: _rotations(w).set_weekly(a, {RotationType.JUICER: {0: "E-JULES"}}),
+        {M, A},
+    ),
+    "rotations.add_exception": (
+        lambda w, a, i: _rotations(w).add_exception(a, day(6), RotationType.JUICER, "E-JULES"),
+        {M, A},
+    ),
     "rotations.remove_exception": (lambda w, a, i: _rotations(w).remove_exception(a, i.exception), {M, A}),
     "holidays.add": (lambda w, a, i: _holidays(w).add(a, "New Day", day(30)), {M, A}),
     "holidays.remove": (lambda w, a, i: _holidays(w).remove(a, i.holiday), {M, A}),
@@ -100,7 +125,10 @@ OPS: dict[str, tuple[Op, set[str]]] = {
     "people.set_role": (lambda w, a, i: _people(w).set_role(a, "UNEW", "manager"), {A}),
     "people.link": (lambda w, a, i: _people(w).link(a, "UNEW", "E-LEAD"), {M, A}),
     "people.unlink": (lambda w, a, i: _people(w).unlink(a, "UBENSLACK"), {M, A}),
-    "people.update_employee": (lambda w, a, i: _people(w).update_employee(a, "E-ANN", email="a@b.co"), {M, A}),
+    "people.update_employee": (
+        lambda w, a, i: _people(w).update_employee(a, "E-ANN", email="a@b.co"),
+        {M, A},
+    ),
     "people.terminate": (lambda w, a, i: _people(w).terminate(a, "E-BEN", day(1), "unassign"), {M, A}),
     "queries.day": (lambda w, a, i: _queries(w).day(a, day(3)), {E, L, M, A}),
     "queries.week": (lambda w, a, i: _queries(w).week(a, day(3)), {E, L, M, A}),
@@ -112,8 +140,12 @@ OPS: dict[str, tuple[Op, set[str]]] = {
     "sync.events": (lambda w, a, i: _sync(w).sync_events(a), {M, A}),
     "sync.reps": (lambda w, a, i: _sync(w).sync_reps(a), {M, A}),
     "sync.edr": (lambda w, a, i: _sync(w).sync_edr(a), {M, A}),
-    "settings.save_time_settings": (lambda w, a, i: save_time_settings(
-        w.uow_factory, a, {"supervisor_start_time": "12:30"}, clock=w.clock), {A}),
+    "settings.save_time_settings": (
+        lambda w, a, i: save_time_settings(
+            w.uow_factory, a, {"supervisor_start_time": "12:30"}, clock=w.clock
+        ),
+        {A},
+    ),
 }
 
 

@@ -14,9 +14,16 @@ from core.ports import EdrItem, EdrReport, RemoteEvent, RemoteRep
 from core.services.sync import SyncService
 from tests.unit.services.service_world import LEAD, MANAGER, FakeRetailLink, World, at, day, team
 
-RECORD = RemoteEvent(mplan_id=31785976, name="606034-CORE-X", location_id="157384", store_name="Sam's 8135",
-                     start_date=date(2025, 10, 1), end_date=date(2025, 10, 8), condition="Unstaffed",
-                     sales_tool_url="https://example.test/tool.pdf")
+RECORD = RemoteEvent(
+    mplan_id=31785976,
+    name="606034-CORE-X",
+    location_id="157384",
+    store_name="Sam's 8135",
+    start_date=date(2025, 10, 1),
+    end_date=date(2025, 10, 8),
+    condition="Unstaffed",
+    sales_tool_url="https://example.test/tool.pdf",
+)
 
 
 @pytest.fixture
@@ -37,30 +44,61 @@ def test_a_remote_mplan_becomes_an_event_with_the_inclusive_due_date(club: World
     club.crossmark.add_events([RECORD])
     report = _sync(club).sync_events(MANAGER)
     [ev] = _events(club)
-    assert (ev.mplan_id, ev.event_type, ev.start_date, ev.due_date) == (31785976, EventType.CORE,
-                                                                         date(2025, 10, 1), date(2025, 10, 8))
-    assert (ev.condition, ev.location_mvid, ev.sales_tools_url) == (Condition.UNSTAFFED, "157384",
-                                                                    "https://example.test/tool.pdf")
+    assert (ev.mplan_id, ev.event_type, ev.start_date, ev.due_date) == (
+        31785976,
+        EventType.CORE,
+        date(2025, 10, 1),
+        date(2025, 10, 8),
+    )
+    assert (ev.condition, ev.location_mvid, ev.sales_tools_url) == (
+        Condition.UNSTAFFED,
+        "157384",
+        "https://example.test/tool.pdf",
+    )
     assert club.assignments() == []
     assert report.counts["created"] == 1 and report.run.status == "ok"
 
 
 def test_a_remote_schedule_becomes_an_assignment_for_the_employee_with_that_repid(club: World) -> None:
     rep = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
-    club.crossmark.add_events([replace(RECORD, condition="Scheduled", schedule_start=datetime(2025, 10, 3, 10, 30),
-                                       schedule_rep_id=rep, schedule_event_id="43898785")])
+    club.crossmark.add_events(
+        [
+            replace(
+                RECORD,
+                condition="Scheduled",
+                schedule_start=datetime(2025, 10, 3, 10, 30),
+                schedule_rep_id=rep,
+                schedule_event_id="43898785",
+            )
+        ]
+    )
     report = _sync(club).sync_events(MANAGER)
     [row] = club.assignments()
-    assert (row.employee_id, row.start, row.external_id) == ("E-ANN", datetime(2025, 10, 3, 10, 30), "43898785")
+    assert (row.employee_id, row.start, row.external_id) == (
+        "E-ANN",
+        datetime(2025, 10, 3, 10, 30),
+        "43898785",
+    )
     assert _events(club)[0].condition is Condition.SCHEDULED
     assert report.counts["assignments_created"] == 1
 
 
 def test_a_second_identical_sync_writes_nothing_but_its_run(club: World) -> None:
     rep = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
-    club.crossmark.add_events([RECORD, replace(RECORD, mplan_id=31785977, name="606035-CORE-Y",
-                                               condition="Scheduled", schedule_start=at(3, "10:45"),
-                                               schedule_rep_id=rep, schedule_event_id="1")])
+    club.crossmark.add_events(
+        [
+            RECORD,
+            replace(
+                RECORD,
+                mplan_id=31785977,
+                name="606035-CORE-Y",
+                condition="Scheduled",
+                schedule_start=at(3, "10:45"),
+                schedule_rep_id=rep,
+                schedule_event_id="1",
+            ),
+        ]
+    )
     _sync(club).sync_events(MANAGER)
     before = club.state()
     club.clock.advance(hours=1)
@@ -84,8 +122,17 @@ def test_changed_remote_fields_update_the_event_and_keep_local_ones(club: World)
 
 
 def test_a_staffed_event_without_a_known_rep_is_a_conflict(club: World) -> None:
-    club.crossmark.add_events([replace(RECORD, condition="Staffed", schedule_start=at(3, "10:45"),
-                                       schedule_rep_id="999999", staffed_reps="Zed Zero")])
+    club.crossmark.add_events(
+        [
+            replace(
+                RECORD,
+                condition="Staffed",
+                schedule_start=at(3, "10:45"),
+                schedule_rep_id="999999",
+                staffed_reps="Zed Zero",
+            )
+        ]
+    )
     report = _sync(club).sync_events(MANAGER)
     assert club.assignments() == []
     assert report.counts["conflicts"] == 1 and "Zed Zero" in report.conflicts[0]
@@ -108,8 +155,17 @@ def test_a_different_remote_rep_is_a_conflict_and_the_local_assignment_wins(club
     club.crossmark.add_events([RECORD])
     _sync(club).sync_events(MANAGER)
     row = club.assignment(_events(club)[0], "E-ANN", at(3, "10:45"))
-    club.crossmark.add_events([replace(RECORD, condition="Scheduled", schedule_start=at(3, "10:45"),
-                                       schedule_rep_id=ben, schedule_event_id="77")])
+    club.crossmark.add_events(
+        [
+            replace(
+                RECORD,
+                condition="Scheduled",
+                schedule_start=at(3, "10:45"),
+                schedule_rep_id=ben,
+                schedule_event_id="77",
+            )
+        ]
+    )
     report = _sync(club).sync_events(MANAGER)
     assert club.assignments() == [row] and report.counts["conflicts"] == 1
 
@@ -119,8 +175,17 @@ def test_a_missing_scheduled_event_id_is_filled_in(club: World) -> None:
     club.crossmark.add_events([RECORD])
     _sync(club).sync_events(MANAGER)
     club.assignment(_events(club)[0], "E-ANN", at(3, "10:45"), external_id=None)
-    club.crossmark.add_events([replace(RECORD, condition="Scheduled", schedule_start=at(3, "10:45"),
-                                       schedule_rep_id=ann, schedule_event_id="4242")])
+    club.crossmark.add_events(
+        [
+            replace(
+                RECORD,
+                condition="Scheduled",
+                schedule_start=at(3, "10:45"),
+                schedule_rep_id=ann,
+                schedule_event_id="4242",
+            )
+        ]
+    )
     report = _sync(club).sync_events(MANAGER)
     assert club.assignments()[0].external_id == "4242" and report.counts["assignments_updated"] == 1
 

@@ -23,8 +23,12 @@ def _service(club: World) -> TimeOffService:
 def test_an_employee_requests_time_off_for_themself(club: World) -> None:
     outcome = _service(club).submit(EMPLOYEE, "E-ANN", day(3), day(5), "family trip")
     req = outcome.request
-    assert (req.status, req.employee_id, req.start_date, req.end_date) == (TimeOffStatus.PENDING, "E-ANN",
-                                                                          day(3), day(5))
+    assert (req.status, req.employee_id, req.start_date, req.end_date) == (
+        TimeOffStatus.PENDING,
+        "E-ANN",
+        day(3),
+        day(5),
+    )
     assert req.requested_by == "UANN" and req.reason == "family trip"
     assert club.audit()[-1].action == "time_off.request"
     assert club.read(lambda uow: uow.time_off.list()) == []
@@ -48,9 +52,14 @@ def test_an_employee_may_not_request_for_someone_else(club: World) -> None:
         _service(club).submit(EMPLOYEE, "E-BEN", day(3), day(3))
 
 
-@pytest.mark.parametrize(("start", "end", "field"), [
-    (5, 3, "end"), (1, 61, "end"), (-1, 2, "start"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (5, 3, "end"),
+        (1, 61, "end"),
+        (-1, 2, "start"),
+    ],
+)
 def test_bad_dates_are_refused_with_field_errors(club: World, start: int, end: int, field: str) -> None:
     before = club.state()
     with pytest.raises(InvalidInput) as err:
@@ -116,7 +125,9 @@ def test_denying_tells_the_requester_why(club: World) -> None:
     req = service.submit(EMPLOYEE, "E-ANN", day(3), day(5)).request
     outcome = service.deny(MANAGER, req.id, "inventory week")
     assert outcome.request.status is TimeOffStatus.DENIED
-    assert club.notifier.to("E-ANN") == ["Your time off Sat 10/04–Mon 10/06 was denied. Reason: inventory week"]
+    assert club.notifier.to("E-ANN") == [
+        "Your time off Sat 10/04–Mon 10/06 was denied. Reason: inventory week"
+    ]
     assert club.read(lambda uow: uow.time_off.list()) == []
 
 
@@ -173,7 +184,9 @@ def test_employees_list_their_own_requests_and_managers_everyones(club: World) -
     service.submit(MANAGER, "E-BEN", day(3), day(5))
     assert [r.employee_id for r in service.list_requests(EMPLOYEE)] == ["E-ANN"]
     assert {r.employee_id for r in service.list_requests(MANAGER)} == {"E-ANN", "E-BEN"}
-    assert [r.employee_id for r in service.list_requests(MANAGER, status=TimeOffStatus.PENDING,
-                                                         employee_id="E-BEN")] == ["E-BEN"]
+    assert [
+        r.employee_id
+        for r in service.list_requests(MANAGER, status=TimeOffStatus.PENDING, employee_id="E-BEN")
+    ] == ["E-BEN"]
     with pytest.raises(PermissionDenied):
         service.list_requests(EMPLOYEE, employee_id="E-BEN")
