@@ -96,3 +96,10 @@ def packet(args: argparse.Namespace) -> int:
         print(f"EDR pages missing for: {', '.join(build.missing_edr)}")
     print(f"packet written to {out} ({len(build.pdf)} bytes)")
     return 0
+
+
+def shell(args: argparse.Namespace) -> int:
+    """``schedbot shell``: the local Slack console on a freshly seeded demo store (see ``bot.shell``)."""
+    from bot.shell_demo import main
+
+    return main(args)

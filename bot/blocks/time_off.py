@@ -25,6 +25,7 @@ from bot.blocks.common import (
     section,
     static_select,
 )
+from bot.parsing import escape
 from core.model import TimeOffRequest, TimeOffStatus
 from core.services.query_models import ScheduledRow
 from core.services.schedule_changes import when
@@ -41,7 +42,8 @@ DM_SUBMIT_ACTION = "dm_time_off_submit"
 DM_EDIT_ACTION = "dm_time_off_edit"
 DM_CANCEL_ACTION = "dm_card_cancel"
 
-START_BLOCK, END_BLOCK, REASON_BLOCK, EMPLOYEE_BLOCK, NOTE_BLOCK = "start", "end", "reason", "employee", "note"
+START_BLOCK, END_BLOCK, REASON_BLOCK = "start", "end", "reason"
+EMPLOYEE_BLOCK, NOTE_BLOCK = "employee", "note"
 START_INPUT, END_INPUT, REASON_INPUT, EMPLOYEE_INPUT, NOTE_INPUT = (
     "start_date", "end_date", "reason_text", "employee_id", "note_text")
 MAX_REASON = 200
@@ -50,13 +52,8 @@ STATUS_WORDS = {TimeOffStatus.PENDING: "pending", TimeOffStatus.APPROVED: "appro
                 TimeOffStatus.DENIED: "denied", TimeOffStatus.CANCELLED: "cancelled"}
 
 
-def escape(text: str) -> str:
-    """``text`` safe inside mrkdwn: ``&``, ``<`` and ``>`` become entities (no pings, no links)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def span(start: date, end: date) -> str:
-    """'Fri 12/24' or 'Fri 12/24 – Sun 12/26 (3 days)'."""
+    """'Fri 12/24', or the first and last day with the number of days."""
     if start == end:
         return f"{start:%a %m/%d}"
     return f"{start:%a %m/%d} – {end:%a %m/%d} ({(end - start).days + 1} days)"
@@ -197,16 +194,16 @@ def decided_card(request: TimeOffRequest, employee_name: str, rows: Sequence[Sch
     return cap_blocks(blocks)
 
 
-def confirmation_card(prefill: Prefill, *, warning: str | None = None) -> list[Block]:
+def confirmation_card(start: date, end: date, reason: str | None, *,
+                      warning: str | None = None) -> list[Block]:
     """The DM answer to "off friday": what was understood, Submit / Edit / Cancel."""
-    assert prefill.start is not None and prefill.end is not None
-    text = f"Request time off *{span(prefill.start, prefill.end)}*"
-    if prefill.reason:
-        text += f" — {escape(prefill.reason)}"
+    text = f"Request time off *{span(start, end)}*"
+    if reason:
+        text += f" — {escape(reason)}"
     blocks: list[Block] = [section(text + "?")]
     if warning:
         blocks.append(context(f":warning: {escape(warning)}"))
-    value = prefill.encode()
+    value = Prefill(start, end, reason).encode()
     blocks.append(actions(button("Submit", DM_SUBMIT_ACTION, value=value, style="primary"),
                           button("Edit", DM_EDIT_ACTION, value=value),
                           button("Cancel", DM_CANCEL_ACTION, value="time_off"),

@@ -79,7 +79,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
         params: dict[str, Any] = dict(parse_qsl(parts.query, keep_blank_values=True))
-        body_params, files = parse_body(self.headers.get("content-type", ""), raw)
+        content_type = self.headers.get("content-type", "")
+        if parts.path.startswith("/upload/") and not content_type.lower().startswith("multipart/"):
+            body_params, files = {}, {"body": raw}
+        else:
+            body_params, files = parse_body(content_type, raw)
         params.update(body_params)
         token = self._token(params)
         status, payload, headers = self.server.fake.handle(parts.path, params, raw, files, token)

@@ -79,6 +79,9 @@ class _Builder:
                                 key=lambda e: e.id)
         self.emp_index = {e.id: i for i, e in enumerate(self.employees)}
         self._blocked: dict[tuple[str, date], bool] = {}
+        self._week_full: dict[tuple[str, date], bool] = {}
+        self._rotation: dict[tuple[date, RotationType], str | None] = {}
+        self._pools: dict[EventType, list[Employee]] = {}
 
     def blocked(self, employee_id: str, day: date) -> bool:
         key = (employee_id, day)
@@ -87,20 +90,33 @@ class _Builder:
         return self._blocked[key]
 
     def week_full(self, employee_id: str, day: date) -> bool:
-        worked = self.index.work_days(employee_id, day)
-        return day not in worked and len(worked) >= self.facts.settings.max_work_days_per_week
+        key = (employee_id, day)
+        if key not in self._week_full:
+            worked = self.index.work_days(employee_id, day)
+            self._week_full[key] = (day not in worked
+                                    and len(worked) >= self.facts.settings.max_work_days_per_week)
+        return self._week_full[key]
+
+    def rotation(self, day: date, kind: RotationType) -> str | None:
+        key = (day, kind)
+        if key not in self._rotation:
+            self._rotation[key] = rotation_employee(self.facts, day, kind)
+        return self._rotation[key]
 
     def pool(self, event: Event) -> list[Employee]:
-        banned = OVERRIDE_ONLY.get(event.event_type, ())
-        return [e for e in self.employees
-                if title_allowed(e.job_title, event.event_type) and e.job_title not in banned]
+        etype = event.event_type
+        if etype not in self._pools:
+            banned = OVERRIDE_ONLY.get(etype, ())
+            self._pools[etype] = [e for e in self.employees
+                                  if title_allowed(e.job_title, etype) and e.job_title not in banned]
+        return self._pools[etype]
 
     def earliest(self, event: Event) -> date:
         return max(event.start_date, earliest_auto_day(self.facts, event),
                    self.facts.today + timedelta(days=1))
 
-    def starts(self, event: Event, employee_id: str, day: date) -> tuple[int, ...]:
-        allowed = tuple(minutes(t) for t in allowed_start_times(self.facts.settings, event))
+    def starts(self, event: Event, allowed: tuple[int, ...], employee_id: str,
+               day: date) -> tuple[int, ...]:
         if not self.index.on(employee_id, day):
             return allowed
         ok = []
@@ -121,10 +137,10 @@ class _Builder:
                 out.append(("lateness", late * w.lateness_per_day))
             if day == event.due_date and event.due_date > earliest:
                 out.append(("due_date", w.due_date))
-        primary = rotation_employee(self.facts, day, RotationType.PRIMARY_LEAD)
+        primary = self.rotation(day, RotationType.PRIMARY_LEAD)
         title = emp.job_title
         if etype is EventType.JUICER:
-            if rotation_employee(self.facts, day, RotationType.JUICER) != emp.id:
+            if self.rotation(day, RotationType.JUICER) != emp.id:
                 out.append(("rotation_juicer", w.rotation_juicer))
         elif etype is EventType.CORE:
             if title is JobTitle.JUICER_BARISTA:
@@ -148,20 +164,19 @@ class _Builder:
 
     def candidates(self, event: Event, ev_index: int, current: Current | None) -> list[Candidate]:
         earliest = self.earliest(event)
-        primary_cache: dict[date, str | None] = {}
+        allowed = tuple(minutes(t) for t in allowed_start_times(self.facts.settings, event))
+        pool = self.pool(event)
         out: list[Candidate] = []
         for day in self.days:
             if not earliest <= day <= event.due_date:
                 continue
-            for emp in self.pool(event):
+            for emp in pool:
                 if self.blocked(emp.id, day) or self.week_full(emp.id, day):
                     continue
-                if event.event_type is EventType.SUPERVISOR and emp.job_title is JobTitle.LEAD:
-                    if day not in primary_cache:
-                        primary_cache[day] = rotation_employee(self.facts, day, RotationType.PRIMARY_LEAD)
-                    if primary_cache[day] != emp.id:
-                        continue
-                starts = self.starts(event, emp.id, day)
+                if (event.event_type is EventType.SUPERVISOR and emp.job_title is JobTitle.LEAD
+                        and self.rotation(day, RotationType.PRIMARY_LEAD) != emp.id):
+                    continue
+                starts = self.starts(event, allowed, emp.id, day)
                 p = self.emp_index[emp.id]
                 if (current is not None and current.bumpable and event.event_type is EventType.CORE
                         and (current.employee, current.day) == (p, day)):
@@ -268,7 +283,7 @@ def _employee_specs(b: _Builder, pins: Sequence[FixedPin], specs: Sequence[Event
     pool = {JobTitle.EVENT_SPECIALIST, JobTitle.LEAD, JobTitle.JUICER_BARISTA}
 
     def free_for_core(e: Employee, day: date) -> bool:
-        return not b.blocked(e.id, day) and rotation_employee(b.facts, day, RotationType.JUICER) != e.id
+        return not b.blocked(e.id, day) and b.rotation(day, RotationType.JUICER) != e.id
 
     avail = {e.id: sum(1 for d in b.days if free_for_core(e, d)) if e.job_title in pool else 0
              for e in b.employees}

@@ -2,14 +2,15 @@
 
 One boolean per candidate (per candidate *and start* for types with several fixed starts, e.g.
 Digitals), one "unscheduled" boolean per event, Core slot booleans per person and day, and the
-auxiliaries of the soft terms. ``terms`` holds every named penalty as (coefficient, literal/int var)
-pairs plus a constant, so a solution can be reported term by term ("rule X bent, penalty N").
+auxiliaries of the soft terms. ``terms`` holds every named penalty as (coefficient, variable) pairs
+plus a constant, so a solution can be reported term by term ("rule X bent, penalty N") and the
+objective can be set to any subset of terms (the coverage phase leaves fairness out).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -20,7 +21,12 @@ from core.scheduling.problem import SHIFT_TYPES, Problem, sunday_of
 from core.scheduling.weights import PENALTY_NAMES, SCALE
 
 IntVar = cp_model.IntVar
-_MULTI_START = frozenset({EventType.CORE, EventType.SUPERVISOR})
+LinearExpr = cp_model.LinearExpr
+_ONE_VAR_TYPES = frozenset({EventType.CORE, EventType.SUPERVISOR})
+
+
+def _sum(items: Sequence[IntVar]) -> cp_model.LinearExprT:
+    return LinearExpr.sum(list(items))
 
 
 class ScheduleModel:
@@ -31,7 +37,8 @@ class ScheduleModel:
         self.m = cp_model.CpModel()
         self.terms: dict[str, list[tuple[int, IntVar]]] = {n: [] for n in PENALTY_NAMES}
         self.constants: dict[str, int] = dict.fromkeys(PENALTY_NAMES, 0)
-        self.lits: list[list[tuple[int | None, IntVar]]] = []
+        self.vars: list[list[IntVar]] = []
+        self.var_starts: list[list[int | None]] = []
         self.u: dict[int, IntVar] = {}
         self.z: dict[tuple[int, date, int], IntVar] = {}
         self.sup_any: dict[tuple[int, date], IntVar] = {}
@@ -48,29 +55,37 @@ class ScheduleModel:
         self._digital_slots()
         self._fairness()
         self._churn_and_bumps()
-        self.m.minimize(sum(c * v for items in self.terms.values() for c, v in items)
-                        + sum(self.constants.values()))
+        self.set_objective()
+
+    def set_objective(self, names: Collection[str] = PENALTY_NAMES) -> None:
+        """Minimise the named terms (all of them by default)."""
+        pairs = [(c, v) for n in names for c, v in self.terms[n]]
+        const = sum(self.constants[n] for n in names)
+        self.m.minimize(LinearExpr.weighted_sum([v for _, v in pairs], [c for c, _ in pairs]) + const)
+
+    def fix_coverage(self, plan: Plan) -> None:
+        """Keep exactly the events of ``plan`` scheduled (the fairness phase only re-arranges)."""
+        for i, u in self.u.items():
+            self.m.add(u == (0 if i in plan else 1))
 
     # ---- variables and hard constraints ------------------------------------------------------
 
     def _variables(self) -> None:
+        new = self.m.new_bool_var
         for ci, c in enumerate(self.pb.candidates):
-            ev = self.pb.events[c.event]
-            if ev.type in _MULTI_START:
-                pairs: list[tuple[int | None, IntVar]] = [(None, self.m.new_bool_var(f"x{ci}"))]
+            if self.pb.events[c.event].type in _ONE_VAR_TYPES:
+                starts: list[int | None] = [None]
             else:
-                pairs = [(s, self.m.new_bool_var(f"x{ci}_{s}")) for s in c.starts]
-            self.lits.append(pairs)
+                starts = list(c.starts)
+            vs = [new("") for _ in starts]
+            self.vars.append(vs)
+            self.var_starts.append(starts)
             for name, value in c.penalties:
-                for _, v in pairs:
-                    self.terms[name].append((value, v))
-
-    def chosen(self, ci: int) -> list[IntVar]:
-        return [v for _, v in self.lits[ci]]
+                self.terms[name].extend((value, v) for v in vs)
 
     def _coverage(self, force: int | None) -> None:
         for i, ev in enumerate(self.pb.events):
-            lits = [v for ci in self.pb.by_event.get(i, ()) for v in self.chosen(ci)]
+            lits = [v for ci in self.pb.by_event.get(i, ()) for v in self.vars[ci]]
             if not lits:
                 if i == force:
                     self.m.add_bool_or([])
@@ -78,7 +93,8 @@ class ScheduleModel:
                 continue
             u = self.m.new_bool_var(f"u{i}")
             self.u[i] = u
-            self.m.add_exactly_one([*lits, u])
+            lits.append(u)
+            self.m.add_exactly_one(lits)
             self.terms["unscheduled"].append((ev.unscheduled_cost, u))
             if i == force:
                 self.m.add(u == 0)
@@ -91,17 +107,17 @@ class ScheduleModel:
             sups: list[IntVar] = []
             items: list[tuple[IntVar, int, int]] = []
             for ci in cis:
-                ev = pb.event_of(ci)
-                if ev.type is EventType.CORE:
-                    cores.append((ci, self.lits[ci][0][1]))
-                elif ev.type is EventType.SUPERVISOR:
-                    sups.append(self.lits[ci][0][1])
+                etype = pb.events[pb.candidates[ci].event].type
+                if etype is EventType.CORE:
+                    cores.append((ci, self.vars[ci][0]))
+                elif etype is EventType.SUPERVISOR:
+                    sups.append(self.vars[ci][0])
                 else:
-                    for s, v in self.lits[ci]:
+                    for s, v in zip(self.var_starts[ci], self.vars[ci], strict=True):
                         assert s is not None
                         items.append((v, *pb.interval(ci, s)))
-                if ev.type in SHIFT_TYPES:
-                    shifts.extend(self.chosen(ci))
+                if etype in SHIFT_TYPES:
+                    shifts.extend(self.vars[ci])
             if len(shifts) > 1:
                 self.m.add_at_most_one(shifts)
             z_items = self._core_slots(p, day, cores)
@@ -111,9 +127,9 @@ class ScheduleModel:
                 self.sup_any[(p, day)] = anyv
                 for v in sups:
                     self.m.add_implication(v, anyv)
-                self.m.add(anyv <= sum(sups))
+                self.m.add(anyv <= _sum(sups))
                 if len(sups) > cap:
-                    self.m.add(sum(sups) <= cap)
+                    self.m.add(_sum(sups) <= cap)
                 items.append((anyv, lo, hi))
             if items:
                 self._no_overlap(items, z_items)
@@ -128,25 +144,31 @@ class ScheduleModel:
         zs = {s: self.m.new_bool_var(f"z{p}_{day:%m%d}_{s}") for s in union}
         for s, z in zs.items():
             self.z[(p, day, s)] = z
-        self.m.add(sum(zs.values()) == sum(v for _, v in cores))
+            if s in pb.core_slots:
+                self.terms["slot_imbalance"].append((pb.core_slots.index(s) * SCALE, z))
+        self.m.add(_sum(list(zs.values())) == _sum([v for _, v in cores]))
         for ci, v in cores:
-            banned = [zs[s] for s in union if s not in pb.candidates[ci].starts]
+            allowed = pb.candidates[ci].starts
+            banned = [zs[s] for s in union if s not in allowed]
             if banned:
-                self.m.add(v + sum(banned) <= 1)
+                self.m.add(_sum([v, *banned]) <= 1)
         return [(z, s, s + length) for s, z in zs.items()]
 
-    def _no_overlap(self, items: list[tuple[IntVar, int, int]], z_items: list[tuple[IntVar, int, int]]) -> None:
+    def _no_overlap(self, items: list[tuple[IntVar, int, int]],
+                    z_items: list[tuple[IntVar, int, int]]) -> None:
         """Interval-graph cliques: at every start point, at most one covering item."""
         everything = items + z_items
+        z_index = {z.index for z, _, _ in z_items}
         seen: set[frozenset[int]] = set()
         for t in sorted({lo for _, lo, _ in everything}):
             covering = [v for v, lo, hi in everything if lo <= t < hi]
-            if len(covering) < 2 or all(any(v is z for z, _, _ in z_items) for v in covering):
+            if len(covering) < 2:
                 continue
             key = frozenset(v.index for v in covering)
-            if key not in seen:
-                seen.add(key)
-                self.m.add_at_most_one(covering)
+            if key <= z_index or key in seen:
+                continue
+            seen.add(key)
+            self.m.add_at_most_one(covering)
 
     def _week_cap(self) -> None:
         pb = self.pb
@@ -161,18 +183,19 @@ class ScheduleModel:
             for day in days:
                 w = self.m.new_bool_var(f"w{p}_{day:%m%d}")
                 self.works[(p, day)] = w
-                shifts = []
+                shifts: list[IntVar] = []
                 for ci in pb.by_employee_day[(p, day)]:
-                    if pb.event_of(ci).type in SHIFT_TYPES:
-                        shifts.extend(self.chosen(ci))
-                    elif pb.event_of(ci).type is not EventType.SUPERVISOR:
-                        for v in self.chosen(ci):
+                    etype = pb.events[pb.candidates[ci].event].type
+                    if etype in SHIFT_TYPES:
+                        shifts.extend(self.vars[ci])
+                    elif etype is not EventType.SUPERVISOR:
+                        for v in self.vars[ci]:
                             self.m.add_implication(v, w)
                 if shifts:
-                    self.m.add(sum(shifts) <= w)
+                    self.m.add(_sum(shifts) <= w)
                 if (p, day) in self.sup_any:
                     self.m.add_implication(self.sup_any[(p, day)], w)
-            self.m.add(sum(self.works[(p, d)] for d in days) <= room)
+            self.m.add(_sum([self.works[(p, d)] for d in days]) <= room)
 
     def _pairing(self) -> None:
         pb = self.pb
@@ -180,16 +203,16 @@ class ScheduleModel:
         for key, evs in pb.cores_by_key.items():
             for i in evs:
                 for ci in pb.by_event.get(i, ()):
-                    core_lits[(key, pb.candidates[ci].day)].extend(self.chosen(ci))
+                    core_lits[(key, pb.candidates[ci].day)].extend(self.vars[ci])
         for i, ev in enumerate(pb.events):
             if ev.type is not EventType.SUPERVISOR or not ev.pair_key:
                 continue
             per_day: dict[date, list[IntVar]] = defaultdict(list)
             for ci in pb.by_event.get(i, ()):
-                per_day[pb.candidates[ci].day].extend(self.chosen(ci))
+                per_day[pb.candidates[ci].day].extend(self.vars[ci])
             for day, lits in per_day.items():
                 if (ev.pair_key, day) not in pb.pinned_core_days:
-                    self.m.add(sum(lits) <= sum(core_lits[(ev.pair_key, day)]))
+                    self.m.add(_sum(lits) <= _sum(core_lits[(ev.pair_key, day)]))
 
     # ---- soft terms --------------------------------------------------------------------------
 
@@ -205,7 +228,7 @@ class ScheduleModel:
             hi = self.m.new_int_var(0, top, f"hi{day:%m%d}")
             lo = self.m.new_int_var(0, top, f"lo{day:%m%d}")
             for s in pb.core_slots:
-                count = sum(slot_vars.get(s, [])) + pb.pinned_slot_counts.get((day, s), 0)
+                count = _sum(slot_vars.get(s, [])) + int(pb.pinned_slot_counts.get((day, s), 0))
                 self.m.add(hi >= count)
                 self.m.add(lo <= count)
             self.hi_lo[day] = (hi, lo)
@@ -216,14 +239,14 @@ class ScheduleModel:
         groups: dict[tuple[date, int], list[IntVar]] = defaultdict(list)
         for ci, c in enumerate(pb.candidates):
             if pb.events[c.event].type is EventType.DIGITALS:
-                for s, v in self.lits[ci]:
+                for s, v in zip(self.var_starts[ci], self.vars[ci], strict=True):
                     assert s is not None
                     groups[(c.day, s)].append(v)
         weight = pb.weights.digital_slot_shared * SCALE
         for key, lits in groups.items():
             if len(lits) > 1:
                 extra = self.m.new_int_var(0, len(lits) - 1, f"dx{key[0]:%m%d}_{key[1]}")
-                self.m.add(extra >= sum(lits) - 1)
+                self.m.add(extra >= _sum(lits) - 1)
                 self.extra[key] = (extra, lits)
                 self.terms["digital_slot_shared"].append((weight, extra))
 
@@ -232,7 +255,7 @@ class ScheduleModel:
         own: dict[int, list[IntVar]] = defaultdict(list)
         for ci, c in enumerate(pb.candidates):
             if pb.events[c.event].type is EventType.CORE and pb.employees[c.employee].shift_pool:
-                own[c.employee].extend(self.chosen(ci))
+                own[c.employee].extend(self.vars[ci])
         units = pb.weights.share_units
         for p, emp in enumerate(pb.employees):
             if not emp.shift_pool:
@@ -240,29 +263,30 @@ class ScheduleModel:
             if not own[p]:
                 self.constants["fairness"] += abs(units * emp.pinned_shifts - emp.target)
                 continue
-            load = emp.pinned_shifts + sum(own[p])
+            load = units * (emp.pinned_shifts + _sum(own[p]))
             bound = max(emp.target, units * (emp.pinned_shifts + len(own[p])))
             dev = self.m.new_int_var(0, bound, f"dev{p}")
-            self.m.add(dev >= units * load - emp.target)
-            self.m.add(dev >= emp.target - units * load)
+            self.m.add(dev >= load - emp.target)
+            self.m.add(dev >= emp.target - load)
             self.dev[p] = dev
             self.terms["fairness"].append((1, dev))
 
     def stay_lits(self, event: int, employee: int, day: date) -> list[IntVar]:
         return [v for ci in self.pb.by_event.get(event, ())
                 if (self.pb.candidates[ci].employee, self.pb.candidates[ci].day) == (employee, day)
-                for v in self.chosen(ci)]
+                for v in self.vars[ci]]
 
     def _churn_and_bumps(self) -> None:
         pb = self.pb
         w = pb.weights
         for i, ev in enumerate(pb.events):
             cur = ev.current
+            where: tuple[int, date] | None
             if cur is not None:
                 if cur.released:
                     continue
-                name, weight = ("bumps", w.bump) if cur.bumpable else ("churn", w.churn)
-                where: tuple[int, date] | None = (cur.employee, cur.day)
+                name, weight, where = ("bumps", w.bump, (cur.employee, cur.day)) if cur.bumpable else (
+                    "churn", w.churn, (cur.employee, cur.day))
             else:
                 name, weight, where = "churn", w.churn, pb.previous.get(i)
             if where is None:
@@ -274,8 +298,8 @@ class ScheduleModel:
                 takers = [v for ci in pb.by_employee_day.get(where, ())
                           if pb.event_of(ci).type is EventType.JUICER
                           or (pb.event_of(ci).type is EventType.CORE and pb.event_of(ci).due < ev.due)
-                          for v in self.chosen(ci)]
-                self.m.add(1 - sum(stay) <= sum(takers))
+                          for v in self.vars[ci]]
+                self.m.add(1 - _sum(stay) <= _sum(takers))
 
     # ---- hints and solutions -----------------------------------------------------------------
 
@@ -283,49 +307,49 @@ class ScheduleModel:
         """Load ``plan`` as a complete hint (every variable, auxiliaries included)."""
         pb = self.pb
         values: dict[int, int] = {}
-        for ci, pairs in enumerate(self.lits):
-            for _, v in pairs:
-                values[v.index] = 0
-        core_at: set[tuple[int, date, int]] = set()
+        core_at: dict[tuple[date, int], int] = defaultdict(int)
+        core_pds: set[tuple[int, date, int]] = set()
         busy: set[tuple[int, date]] = set()
         sup_at: set[tuple[int, date]] = set()
         for ev, pl in plan.items():
             c = pb.candidates[pl.candidate]
             etype = pb.events[ev].type
-            for s, v in self.lits[pl.candidate]:
+            for s, v in zip(self.var_starts[pl.candidate], self.vars[pl.candidate], strict=True):
                 if s is None or s == pl.start:
                     values[v.index] = 1
             busy.add((c.employee, c.day))
             if etype is EventType.CORE:
-                core_at.add((c.employee, c.day, pl.start))
+                core_at[(c.day, pl.start)] += 1
+                core_pds.add((c.employee, c.day, pl.start))
             elif etype is EventType.SUPERVISOR:
                 sup_at.add((c.employee, c.day))
         for i, u in self.u.items():
             values[u.index] = 0 if i in plan else 1
         for key, z in self.z.items():
-            values[z.index] = int(key in core_at)
-        for key, v in self.sup_any.items():
-            values[v.index] = int(key in sup_at)
-        for key, v in self.works.items():
-            values[v.index] = int(key in busy)
+            values[z.index] = int(key in core_pds)
+        for key2, v in self.sup_any.items():
+            values[v.index] = int(key2 in sup_at)
+        for key2, v in self.works.items():
+            values[v.index] = int(key2 in busy)
         for day, (hi, lo) in self.hi_lo.items():
-            counts = [sum(1 for (_, d, s) in core_at if d == day and s == slot)
-                      + pb.pinned_slot_counts.get((day, slot), 0) for slot in pb.core_slots]
+            counts = [core_at[(day, slot)] + pb.pinned_slot_counts.get((day, slot), 0)
+                      for slot in pb.core_slots]
             values[hi.index], values[lo.index] = max(counts), min(counts)
         for extra, lits in self.extra.values():
-            values[extra.index] = max(0, sum(values[v.index] for v in lits) - 1)
+            values[extra.index] = max(0, sum(values.get(v.index, 0) for v in lits) - 1)
         loads = shift_loads(pb, plan)
         units = pb.weights.share_units
         for p, dev in self.dev.items():
             values[dev.index] = abs(units * loads[p] - pb.employees[p].target)
-        self.m.clear_hints()
-        for var in self._all_vars():
-            self.m.add_hint(var, values.get(var.index, 0))
+        proto = self.m.proto
+        proto.clear_solution_hint()
+        indices = [var.index for var in self._all_vars()]
+        proto.solution_hint.vars.extend(indices)
+        proto.solution_hint.values.extend([values.get(i, 0) for i in indices])
 
     def _all_vars(self) -> Iterable[IntVar]:
-        for pairs in self.lits:
-            for _, v in pairs:
-                yield v
+        for vs in self.vars:
+            yield from vs
         yield from self.u.values()
         yield from self.z.values()
         yield from self.sup_any.values()
@@ -339,21 +363,19 @@ class ScheduleModel:
 
     def read(self, solution: Sequence[int]) -> Plan:
         """The plan in a solution vector (Supervisor starts staggered after the fact)."""
-        def val(v: IntVar) -> int:
-            return int(solution[v.index])
         pb = self.pb
         plan: Plan = {}
         sups: dict[int, int] = {}
-        for ci, pairs in enumerate(self.lits):
-            c = pb.candidates[ci]
-            etype = pb.events[c.event].type
-            for s, v in pairs:
-                if not val(v):
+        for ci, vs in enumerate(self.vars):
+            for s, v in zip(self.var_starts[ci], vs, strict=True):
+                if not solution[v.index]:
                     continue
+                c = pb.candidates[ci]
+                etype = pb.events[c.event].type
                 if etype is EventType.SUPERVISOR:
                     sups[c.event] = ci
                 elif etype is EventType.CORE:
-                    slot = next(st for st in c.starts if val(self.z[(c.employee, c.day, st)]))
+                    slot = next(st for st in c.starts if solution[self.z[(c.employee, c.day, st)].index])
                     plan[c.event] = Placement(ci, slot)
                 else:
                     assert s is not None

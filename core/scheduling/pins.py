@@ -10,7 +10,7 @@ assumption literals (``sufficient_assumptions_for_infeasibility``) and named.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +56,7 @@ def sort_pins(facts: Facts, days: Collection[date], *, allow_bumping: bool = Fal
     those event ids; Cores due strictly after ``bump_after`` are bumpable when ``allow_bumping``.
     """
     index = PlanIndex(facts, facts.assignments)
+    per_event = Counter(a.event_id for a in facts.assignments)
     released: dict[int, Released] = {}
     bumpable: dict[int, Assignment] = {}
     for a in facts.assignments:
@@ -69,7 +70,7 @@ def sort_pins(facts: Facts, days: Collection[date], *, allow_bumping: bool = Fal
                 released[a.id] = Released(a, tuple(broken))
                 continue
         if (allow_bumping and ev.event_type is EventType.CORE and bump_after is not None
-                and ev.due_date > bump_after):
+                and ev.due_date > bump_after and per_event[ev.id] == 1):
             bumpable[a.id] = a
     followers: dict[int, Assignment] = {}
     leaders = {(pair_key(facts.events[a.event_id]), a.start.date()): a.id
@@ -77,7 +78,8 @@ def sort_pins(facts: Facts, days: Collection[date], *, allow_bumping: bool = Fal
                if facts.events[a.event_id].event_type is EventType.CORE}
     for a in facts.assignments:
         ev = facts.events.get(a.event_id)
-        if ev is None or ev.event_type is not EventType.SUPERVISOR or a.id in released:
+        if (ev is None or ev.event_type is not EventType.SUPERVISOR or a.id in released
+                or per_event[ev.id] > 1):
             continue
         lead = leaders.get((pair_key(ev), a.start.date()))
         if lead is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from core.model import EventType
 from core.scheduling.problem import Problem, sunday_of
@@ -71,11 +72,13 @@ def evaluate(problem: Problem, plan: Plan) -> dict[str, int]:
                 out["churn"] += w.churn * SCALE
     slots: dict[tuple[date, int], int] = defaultdict(int, problem.pinned_slot_counts)
     digital: dict[tuple[date, int], int] = defaultdict(int)
-    for ev, pl in plan.items():
+    for ev_index, pl in plan.items():
         c = problem.candidates[pl.candidate]
-        etype = problem.events[ev].type
+        etype = problem.events[ev_index].type
         if etype is EventType.CORE:
             slots[(c.day, pl.start)] += 1
+            if pl.start in problem.core_slots:
+                out["slot_imbalance"] += problem.core_slots.index(pl.start) * SCALE
         elif etype is EventType.DIGITALS:
             digital[(c.day, pl.start)] += 1
     for day in core_days_with_candidates(problem):
@@ -87,7 +90,7 @@ def evaluate(problem: Problem, plan: Plan) -> dict[str, int]:
 
 
 def fairness_units(problem: Problem, plan: Plan) -> int:
-    """Σ |share_units · load − target| over the fairness pool (model units)."""
+    """Σ |share_units · load - target| over the fairness pool (model units)."""
     loads = shift_loads(problem, plan)
     units = problem.weights.share_units
     return sum(abs(units * load - problem.employees[p].target) for p, load in loads.items())
@@ -161,13 +164,13 @@ def _day_problems(problem: Problem, plan: Plan, p: int, day: date, evs: list[int
         if len(sups) > cap:
             out.append(f"employee {p} on {day}: {len(sups)} Supervisor events over capacity {cap}")
         taken = sorted((plan[e].start, plan[e].start + problem.events[e].duration) for e in sups)
-        if any(a[1] > b[0] for a, b in zip(taken, taken[1:], strict=False)):
+        if any(a[1] > b[0] for a, b in pairwise(taken)):
             out.append(f"employee {p} on {day}: Supervisor starts overlap")
     for e in evs:
         if problem.events[e].type is not EventType.SUPERVISOR:
             intervals.append(problem.interval(plan[e].candidate, plan[e].start))
     intervals.sort()
-    if any(a[1] > b[0] for a, b in zip(intervals, intervals[1:], strict=False)):
+    if any(a[1] > b[0] for a, b in pairwise(intervals)):
         out.append(f"employee {p} on {day}: overlapping work")
     return out
 

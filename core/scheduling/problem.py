@@ -21,7 +21,7 @@ SHIFT_TYPES = frozenset({EventType.CORE, EventType.JUICER})
 
 
 def sunday_of(day: date) -> date:
-    """The Sunday that starts ``day``'s Sunday–Saturday week."""
+    """The Sunday that starts ``day``'s Sunday-Saturday week."""
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 

@@ -15,12 +15,14 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from core.model import EventType
 from core.scheduling.cpsat_model import ScheduleModel
 from core.scheduling.greedy import greedy
 from core.scheduling.plan import Plan, evaluate, structural_problems, total_points
-from core.model import EventType
+from core.scheduling.polish import polish
 from core.scheduling.problem import Candidate, FixedPin, Problem, sunday_of
-from core.scheduling.weights import SCALE
+from core.scheduling.repair import repair
+from core.scheduling.weights import PENALTY_NAMES, SCALE
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class SolveOptions:
     use_hint: bool = True
     decompose_above: int = 120_000
     """Solve week by week when the model would have more candidate literals than this."""
+    engine: str = "cpsat"
+    """"greedy" skips CP-SAT and returns the repaired greedy plan."""
     log: bool = False
 
 
@@ -43,7 +47,7 @@ class Solution:
     engine: str
     """"cpsat" or "greedy" (the fallback)."""
     status: str
-    """OPTIMAL, FEASIBLE, or FALLBACK (greedy plan used)."""
+    """OPTIMAL, FEASIBLE, FALLBACK (the solver gave no usable plan) or GREEDY (asked for)."""
     plan: Plan
     penalties: dict[str, int]
     """Named penalties of ``plan`` in points."""
@@ -68,15 +72,22 @@ class _FirstPlan(cp_model.CpSolverSolutionCallback):
             self.first = time.perf_counter() - self.started
 
 
-def _parameters(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:
+def _solver(options: SolveOptions, seconds: float, deterministic: float | None, *,
+            workers: int | None, lp_level: int | None = None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
     p = solver.parameters
+    cpus = os.cpu_count() or 1
     p.max_time_in_seconds = max(0.05, seconds)
-    p.num_workers = max(1, min(options.num_workers or os.cpu_count() or 1, os.cpu_count() or 1))
+    p.num_workers = max(1, min(workers or cpus, cpus))
     p.cp_model_probing_level = 0
+    p.symmetry_level = 0
     p.random_seed = options.random_seed
     p.log_search_progress = options.log
-    if options.max_deterministic_time is not None:
-        p.max_deterministic_time = options.max_deterministic_time
+    if lp_level is not None:
+        p.linearization_level = lp_level
+    if deterministic is not None:
+        p.max_deterministic_time = deterministic
+    return solver
 
 
 @dataclass(frozen=True)
@@ -86,22 +97,55 @@ class _Run:
     objective: float | None
     bound: float | None
     first: float | None
+    gap: float | None = None
+    by_solver: bool = False
+    """False when the plan is the polished hint (the solver found nothing in time)."""
 
 
-def _run_cpsat(problem: Problem, hint: Plan, options: SolveOptions, seconds: float,
-               started: float, *, force: int | None = None) -> _Run:
+def _gap(solver: cp_model.CpSolver) -> float:
+    obj, bound = solver.objective_value, solver.best_objective_bound
+    return max(0.0, (obj - bound) / max(1.0, abs(obj)))
+
+
+def run_cpsat(problem: Problem, hint: Plan, options: SolveOptions, seconds: float,
+              started: float, *, force: int | None = None) -> _Run:
+    """Two phases: coverage and every term but fairness (one LP-guided worker), then fairness
+    with the set of scheduled events fixed (all workers). When the first phase runs out of time
+    before any solution, the (valid) hint goes on to the fairness phase instead."""
     model = ScheduleModel(problem, force=force)
+    deadline = started + seconds
+    det = options.max_deterministic_time
+    model.set_objective([n for n in PENALTY_NAMES if n != "fairness"])
     if options.use_hint:
         model.hint(hint)
-    solver = cp_model.CpSolver()
-    _parameters(solver, options, seconds - (time.perf_counter() - started))
-    callback = _FirstPlan(started)
-    status = solver.solve(model.m, callback)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Run(None, solver.status_name(status), None, None, callback.first)
-    plan = model.read(list(solver.response_proto.solution))
-    return _Run(plan, solver.status_name(status), solver.objective_value, solver.best_objective_bound,
-                callback.first)
+    first = _FirstPlan(started)
+    s1 = _solver(options, (deadline - time.perf_counter()) * 0.5, det / 2 if det else None,
+                 workers=1, lp_level=2)
+    costs = [problem.events[i].unscheduled_cost for i in problem.by_event]
+    if costs:
+        s1.parameters.absolute_gap_limit = min(costs) / 2
+    st1 = s1.solve(model.m, first)
+    solved = st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if solved:
+        plan1, gap1, bound1 = model.read(list(s1.response_proto.solution)), _gap(s1), s1.best_objective_bound
+    elif st1 == cp_model.UNKNOWN and force is None and not structural_problems(problem, hint):
+        plan1, gap1, bound1 = hint, None, None
+    else:
+        return _Run(None, s1.status_name(st1), None, None, first.first)
+    plan1 = polish(problem, plan1, seconds=None if det else max(0.05, (deadline - time.perf_counter()) * 0.3))
+    if det is None and deadline - time.perf_counter() < 0.3:
+        return _Run(plan1, "FEASIBLE", None, bound1, first.first, gap1, solved)
+    model.fix_coverage(plan1)
+    model.set_objective()
+    model.hint(plan1)
+    s2 = _solver(options, deadline - time.perf_counter(), det / 2 if det else None,
+                 workers=options.num_workers)
+    st2 = s2.solve(model.m)
+    if st2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Run(plan1, "FEASIBLE", None, bound1, first.first, gap1, solved)
+    optimal = st1 == cp_model.OPTIMAL and st2 == cp_model.OPTIMAL
+    return _Run(model.read(list(s2.response_proto.solution)), "OPTIMAL" if optimal else "FEASIBLE",
+                s2.objective_value, bound1, first.first, gap1, True)
 
 
 def literal_count(problem: Problem) -> int:
@@ -114,39 +158,50 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     """The best plan found within the budget (greedy fallback when CP-SAT finds none)."""
     options = options or SolveOptions()
     started = time.perf_counter()
-    base = greedy(problem)
-    greedy_points = total_points(evaluate(problem, base))
+    base = repair(problem, greedy(problem, lookahead=True))
     weeks = sorted({sunday_of(d) for d in problem.days})
+    solution = _solve(problem, options, started, base, weeks)
+    return replace(solution, greedy_objective=total_points(evaluate(problem, greedy(problem))))
+
+
+def _solve(problem: Problem, options: SolveOptions, started: float, base: Plan,
+           weeks: list[date]) -> Solution:
+    greedy_points = 0
+    if options.engine == "greedy":
+        pens = evaluate(problem, base)
+        return Solution("greedy", "GREEDY", base, _points(pens), total_points(pens), greedy_points,
+                        wall_seconds=time.perf_counter() - started, note="greedy engine requested")
     if literal_count(problem) > options.decompose_above and len(weeks) > 1:
-        runs, plan = _by_week(problem, base, options, started, weeks)
+        runs, week_plan = _by_week(problem, base, options, started, weeks)
         status = "OPTIMAL" if all(r.status == "OPTIMAL" for r in runs) else "FEASIBLE"
         firsts = [r.first for r in runs if r.first is not None]
         first = firsts[0] if firsts else None
         objs = [r.objective for r in runs if r.objective is not None]
         bounds = [r.bound for r in runs if r.bound is not None]
-        run = _Run(plan, status, sum(objs), sum(bounds) if len(bounds) == len(runs) else None, first)
+        gaps = [r.gap for r in runs if r.gap is not None]
+        run = _Run(week_plan, status, sum(objs), sum(bounds) if len(bounds) == len(runs) else None, first,
+                   max(gaps) if gaps else None, any(r.by_solver for r in runs))
         note: str | None = f"solved week by week ({len(weeks)} weeks)"
     else:
-        run = _run_cpsat(problem, base, options, options.max_seconds, started)
+        run = run_cpsat(problem, base, options, options.max_seconds, started)
         note = None
     wall = time.perf_counter() - started
-    plan = run.plan
+    plan: Plan | None = run.plan
     if plan is not None and structural_problems(problem, plan):
         plan, note = None, "solver plan failed the structural check"
-    if plan is None:
-        pens = evaluate(problem, base)
-        return Solution("greedy", "FALLBACK", base, _points(pens), greedy_points, greedy_points,
-                        wall_seconds=wall, note=note or f"solver returned {run.status}")
+    if plan is None or not run.by_solver:
+        fallback = plan if plan is not None else base
+        pens = evaluate(problem, fallback)
+        return Solution("greedy", "FALLBACK", fallback, _points(pens), total_points(pens), greedy_points,
+                        wall_seconds=wall, note=note or "the solver found no plan within the budget")
     pens = evaluate(problem, plan)
     points = total_points(pens)
-    if points > greedy_points:
-        pens, plan, note = evaluate(problem, base), base, "greedy plan was better"
-        points = greedy_points
-    gap = None
-    if run.bound is not None and run.objective is not None:
-        gap = max(0.0, (run.objective - run.bound) / max(1.0, abs(run.objective)))
+    base_pens = evaluate(problem, base)
+    if points > total_points(base_pens):
+        pens, plan, note = base_pens, base, "greedy plan was better"
+        points = total_points(base_pens)
     return Solution("cpsat", run.status, plan, _points(pens), points, greedy_points,
-                    bound=run.bound / SCALE if run.bound is not None else None, gap=gap,
+                    bound=run.bound / SCALE if run.bound is not None else None, gap=run.gap,
                     wall_seconds=wall, first_plan_seconds=run.first, note=note)
 
 
@@ -169,7 +224,7 @@ def _by_week(problem: Problem, base: Plan, options: SolveOptions, started: float
             hint = greedy(sub.problem)
         remaining = options.max_seconds - (time.perf_counter() - started)
         share = remaining * sizes[k] / max(1, sum(sizes[k:]))
-        run = _run_cpsat(sub.problem, hint, options, share + (time.perf_counter() - started),
+        run = run_cpsat(sub.problem, hint, options, share + (time.perf_counter() - started),
                          started)
         runs.append(run)
         got = run.plan if run.plan is not None else greedy(sub.problem)

@@ -62,7 +62,8 @@ class Weights:
     """Teardowns go to a secondary Lead first."""
     other_by_lead: int = 60
     slot_imbalance: int = 10
-    """Per day: busiest Core slot minus emptiest Core slot."""
+    """Per day: busiest Core slot minus emptiest Core slot (plus one point per slot position, so
+    ties go to the earliest slot)."""
     digital_slot_shared: int = 40
     """Per extra Digitals event sharing a setup/teardown slot on one day."""
     fairness_per_shift: int = 50

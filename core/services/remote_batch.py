@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import TracebackType
+from typing import Self
 
 from core.errors import RemoteError
 from core.model import Assignment, Employee, Event
 from core.ports import CrossmarkPort
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,11 +34,26 @@ class _Done:
 
 
 class RemoteBatch:
-    """Runs ``schedule`` / ``unschedule`` calls and remembers how to reverse each one."""
+    """Runs ``schedule`` / ``unschedule`` calls and remembers how to reverse each one.
+
+    Used as a context manager around the remote calls *and* the local writes that follow them: if
+    anything raises before the block ends, the remote calls still on record are undone.
+    """
 
     def __init__(self, crossmark: CrossmarkPort) -> None:
         self._crossmark = crossmark
         self._done: list[_Done] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None or not self._done:
+            return
+        report = self.undo()
+        for problem in report.problems:
+            log.error("could not undo a Crossmark change after a local failure: %s", problem)
 
     def schedule(self, event: Event, employee: Employee, start: datetime, end: datetime) -> str:
         """Push an assignment; undone by unscheduling the returned id."""

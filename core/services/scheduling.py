@@ -21,6 +21,7 @@ from core.services.rule_judge import Verdict, clean_reason, judge
 from core.services.schedule_changes import AssignmentChange, ScheduleResult
 from core.services.scheduling_support import SchedulingBase, Txn
 from core.services.supervisor_pairing import (
+    SupervisorPlacement,
     paired_supervisor_events,
     place_supervisor,
     supervisor_candidates,
@@ -29,6 +30,9 @@ from core.services.supervisor_pairing import (
 REISSUE_EXEMPT = frozenset({Code.PAST, Code.EVENT_CLOSED, Code.OUTSIDE_WINDOW})
 """Reissuing re-opens past or reported work, so these rules do not apply to it."""
 _DRAFT_ID = -1
+
+_Follower = tuple[Event, Assignment, Assignment | None, SupervisorPlacement | None]
+"""A trailing Supervisor: its event, its assignment before, after (None = unassigned), the plan."""
 
 
 class SchedulingService(SchedulingBase):
@@ -69,20 +73,20 @@ class SchedulingService(SchedulingBase):
             verdict = judge(check(facts, event, employee.id, start, mode=Mode.MANUAL), actor=actor,
                             confirm=confirm, override_reason=reason)
             self._pushable(event, employee)
-            batch = RemoteBatch(self._crossmark)
-            external_id = batch.schedule(event, employee, start, txn.end(event, start))
-            core = uow.assignments.add(Assignment(0, event.id, employee.id, start, txn.store.id,
-                                                  external_id=external_id))
-            self._set_condition(uow, event, Condition.SCHEDULED)
-            audit.record(uow, actor, "assignment.create", "assignment", core.id,
-                         after={**(audit.snapshot(core) or {}), **verdict.audit_fields()}, at=txn.at)
-            changes = [AssignmentChange(event, None, core)]
-            names = {employee.id: employee.name}
-            warnings = list(verdict.messages)
-            index = PlanIndex(facts, [*facts.assignments, core])
-            for sup in sups:
-                warnings += self._place_supervisor(txn, facts, index, sup, core, changes, names, batch)
-            uow.commit()
+            with RemoteBatch(self._crossmark) as batch:
+                external_id = batch.schedule(event, employee, start, txn.end(event, start))
+                core = uow.assignments.add(Assignment(0, event.id, employee.id, start, txn.store.id,
+                                                      external_id=external_id))
+                self._set_condition(uow, event, Condition.SCHEDULED)
+                audit.record(uow, actor, "assignment.create", "assignment", core.id,
+                             after={**(audit.snapshot(core) or {}), **verdict.audit_fields()}, at=txn.at)
+                changes = [AssignmentChange(event, None, core)]
+                names = {employee.id: employee.name}
+                warnings = list(verdict.messages)
+                index = PlanIndex(facts, [*facts.assignments, core])
+                for sup in sups:
+                    warnings += self._place_supervisor(txn, facts, index, sup, core, changes, names, batch)
+                uow.commit()
         done = tuple(changes)
         warnings += self._notify(actor.store_id, done)
         return ScheduleResult(done, tuple(warnings), names)
@@ -126,21 +130,22 @@ class SchedulingService(SchedulingBase):
             removals += [(sup, a) for sup in claimed.values() for a in uow.assignments.for_event(sup.id)]
             self._lock(uow, [a.employee_id for _, a in removals])
             people: dict[str, Employee] = {}
-            batch = RemoteBatch(self._crossmark)
-            warnings: list[str] = []
-            try:
+            with RemoteBatch(self._crossmark) as batch:
+                warnings: list[str] = []
+                try:
+                    for ev, a in removals:
+                        who = txn.employee(a.employee_id, people)
+                        if not batch.unschedule(a, ev, who, txn.end(ev, a.start)):
+                            warnings.append(f"{ev.name} had no Crossmark id; removed locally only.")
+                except RemoteError as err:
+                    self._compensate(txn, batch, err)
+                changes = []
                 for ev, a in removals:
-                    if not batch.unschedule(a, ev, txn.employee(a.employee_id, people), txn.end(ev, a.start)):
-                        warnings.append(f"{ev.name} had no Crossmark id; removed locally only.")
-            except RemoteError as err:
-                self._compensate(txn, batch, err)
-            changes = []
-            for ev, a in removals:
-                uow.assignments.delete(a.id)
-                audit.record(uow, actor, "assignment.delete", "assignment", a.id, before=a, at=txn.at)
-                self._set_condition(uow, ev, Condition.UNSTAFFED)
-                changes.append(AssignmentChange(ev, a, None))
-            uow.commit()
+                    uow.assignments.delete(a.id)
+                    audit.record(uow, actor, "assignment.delete", "assignment", a.id, before=a, at=txn.at)
+                    self._set_condition(uow, ev, Condition.UNSTAFFED)
+                    changes.append(AssignmentChange(ev, a, None))
+                uow.commit()
         done = tuple(changes)
         warnings += self._notify(actor.store_id, done)
         return ScheduleResult(done, tuple(warnings), {k: v.name for k, v in people.items()})
@@ -184,50 +189,58 @@ class SchedulingService(SchedulingBase):
             self._pushable(event, person)
             moved = replace(current, employee_id=target, start=new_start)
             index = PlanIndex(facts, [a for a in facts.assignments if a.id not in ignore] + [moved])
-            plans = []
+            plans: list[tuple[Event, Assignment, SupervisorPlacement | None]] = []
             for sup, a in trailing:
                 spot = place_supervisor(facts, index, sup, day, eligible=lambda e: bool(e.rep_id))
                 if spot is not None:
                     index.add(replace(a, employee_id=spot.employee_id, start=spot.start, id=_DRAFT_ID))
                 plans.append((sup, a, spot))
-            batch = RemoteBatch(self._crossmark)
             warnings = list(verdict.messages)
-            followers: list[tuple[Event, Assignment, Assignment | None]] = []
-            try:
-                batch.unschedule(current, event, txn.employee(current.employee_id, people),
-                                 txn.end(event, current.start))
-                moved = replace(moved, external_id=batch.schedule(event, person, new_start,
-                                                                  txn.end(event, new_start)))
-                for sup, a, spot in plans:
-                    batch.unschedule(a, sup, txn.employee(a.employee_id, people), txn.end(sup, a.start))
-                    follower = None
-                    if spot is not None:
-                        helper = txn.employee(spot.employee_id, people)
-                        sid = batch.schedule(sup, helper, spot.start, txn.end(sup, spot.start))
-                        follower = replace(a, employee_id=helper.id, start=spot.start, external_id=sid)
-                        warnings += [v.message for v in spot.warnings]
-                    followers.append((sup, a, follower))
-            except RemoteError as err:
-                self._compensate(txn, batch, err)
-            uow.assignments.update(moved)
-            audit.record(uow, actor, "assignment.move", "assignment", current.id, before=current,
-                         after={**(audit.snapshot(moved) or {}), **verdict.audit_fields()}, at=txn.at)
-            changes = [AssignmentChange(event, current, moved)]
-            for sup, old, follower in followers:
-                if follower is None:
+            with RemoteBatch(self._crossmark) as batch:
+                try:
+                    moved, followers = self._push_move(txn, batch, event, current, moved, plans, people)
+                except RemoteError as err:
+                    self._compensate(txn, batch, err)
+                uow.assignments.update(moved)
+                audit.record(uow, actor, "assignment.move", "assignment", current.id, before=current,
+                             after={**(audit.snapshot(moved) or {}), **verdict.audit_fields()}, at=txn.at)
+                changes = [AssignmentChange(event, current, moved)]
+                for sup, old, follower, spot in followers:
+                    changes.append(AssignmentChange(sup, old, follower))
+                    if follower is not None:
+                        uow.assignments.update(follower)
+                        audit.record(uow, actor, "assignment.move", "assignment", old.id, before=old,
+                                     after=follower, at=txn.at)
+                        warnings += [v.message for v in spot.warnings] if spot else []
+                        continue
                     uow.assignments.delete(old.id)
                     self._set_condition(uow, sup, Condition.UNSTAFFED)
                     audit.record(uow, actor, "assignment.delete", "assignment", old.id, before=old, at=txn.at)
                     warnings.append(f"Nobody can take {sup.name} on {day:%a %m/%d}; it was unassigned.")
-                else:
-                    uow.assignments.update(follower)
-                    audit.record(uow, actor, "assignment.move", "assignment", old.id, before=old,
-                                 after=follower, at=txn.at)
-                changes.append(AssignmentChange(sup, old, follower))
-            uow.commit()
+                uow.commit()
         done = tuple(changes)
         warnings += self._notify(actor.store_id, done)
         return ScheduleResult(done, tuple(warnings), {k: v.name for k, v in people.items()})
+
+    def _push_move(self, txn: Txn, batch: RemoteBatch, event: Event, current: Assignment, moved: Assignment,
+                   plans: list[tuple[Event, Assignment, SupervisorPlacement | None]],
+                   people: dict[str, Employee]) -> tuple[Assignment, list[_Follower]]:
+        """Unschedule + schedule the event, then each trailing Supervisor (remotely, in that order)."""
+        before = txn.employee(current.employee_id, people)
+        batch.unschedule(current, event, before, txn.end(event, current.start))
+        person = txn.employee(moved.employee_id, people)
+        moved = replace(moved, external_id=batch.schedule(event, person, moved.start,
+                                                          txn.end(event, moved.start)))
+        followers: list[_Follower] = []
+        for sup, old, spot in plans:
+            batch.unschedule(old, sup, txn.employee(old.employee_id, people), txn.end(sup, old.start))
+            follower = None
+            if spot is not None:
+                helper = txn.employee(spot.employee_id, people)
+                sid = batch.schedule(sup, helper, spot.start, txn.end(sup, spot.start))
+                follower = replace(old, employee_id=helper.id, start=spot.start, external_id=sid)
+            followers.append((sup, old, follower, spot))
+        return moved, followers
 
     def trade(self, actor: Actor, event_a: int, event_b: int, *, confirm: bool = False,
               override_reason: str | None = None) -> ScheduleResult:
@@ -260,19 +273,20 @@ class SchedulingService(SchedulingBase):
             emp_a, emp_b = txn.employee(aa.employee_id, people), txn.employee(ab.employee_id, people)
             self._pushable(ea, emp_b)
             self._pushable(eb, emp_a)
-            batch = RemoteBatch(self._crossmark)
-            try:
-                batch.unschedule(aa, ea, emp_a, txn.end(ea, aa.start))
-                batch.unschedule(ab, eb, emp_b, txn.end(eb, ab.start))
-                new_a = replace(new_a, external_id=batch.schedule(ea, emp_b, aa.start, txn.end(ea, aa.start)))
-                new_b = replace(new_b, external_id=batch.schedule(eb, emp_a, ab.start, txn.end(eb, ab.start)))
-            except RemoteError as err:
-                self._compensate(txn, batch, err)
-            for old, new in ((aa, new_a), (ab, new_b)):
-                uow.assignments.update(new)
-                audit.record(uow, actor, "assignment.trade", "assignment", old.id, before=old,
-                             after={**(audit.snapshot(new) or {}), **verdict.audit_fields()}, at=txn.at)
-            uow.commit()
+            with RemoteBatch(self._crossmark) as batch:
+                try:
+                    batch.unschedule(aa, ea, emp_a, txn.end(ea, aa.start))
+                    batch.unschedule(ab, eb, emp_b, txn.end(eb, ab.start))
+                    sid_a = batch.schedule(ea, emp_b, aa.start, txn.end(ea, aa.start))
+                    sid_b = batch.schedule(eb, emp_a, ab.start, txn.end(eb, ab.start))
+                    new_a, new_b = replace(new_a, external_id=sid_a), replace(new_b, external_id=sid_b)
+                except RemoteError as err:
+                    self._compensate(txn, batch, err)
+                for old, new in ((aa, new_a), (ab, new_b)):
+                    uow.assignments.update(new)
+                    audit.record(uow, actor, "assignment.trade", "assignment", old.id, before=old,
+                                 after={**(audit.snapshot(new) or {}), **verdict.audit_fields()}, at=txn.at)
+                uow.commit()
         done = (AssignmentChange(ea, aa, new_a), AssignmentChange(eb, ab, new_b))
         warnings = [*verdict.messages, *self._notify(actor.store_id, done)]
         return ScheduleResult(done, tuple(warnings), {k: v.name for k, v in people.items()})
@@ -290,6 +304,9 @@ class SchedulingService(SchedulingBase):
                 employee_of(uow, actor.store_id, employee_id)
             event = self._claim(uow, [event])[event.id]
             current = self._only_assignment(uow, event, "event")
+            if not current.external_id:
+                raise InvalidInput(f"{event.name} has no Crossmark schedule id to reissue — run "
+                                   "`/sched sync events` first.", {"event": "no Crossmark id"})
             target = employee_id or current.employee_id
             when = self._wall(txn, start) if start is not None else current.start
             self._lock(uow, [current.employee_id, target])

@@ -50,13 +50,18 @@ class _Tally:
     conflicts: list[str] = field(default_factory=list)
 
     def conflict(self, message: str) -> None:
+        """Note something a person has to reconcile."""
         self.conflicts.append(message)
         self.counts["conflicts"] += 1
 
 
 @dataclass(frozen=True)
 class SyncReport:
-    """The recorded run and the conflicts a person should look at."""
+    """The recorded run and the conflicts a person should look at.
+
+    ``run.status`` is ``ok``, ``conflicts`` (done, but something needs a person), ``failed`` or
+    ``needs_code`` (Retail Link wants a fresh MFA code); the last two are raised as well.
+    """
 
     run: SyncRun
     conflicts: tuple[str, ...] = ()
@@ -115,9 +120,10 @@ class SyncService:
             tally.counts[key] = 0
         try:
             remote = list(fetch())
-        except DomainError as err:
+        except Exception as err:
             status = "needs_code" if isinstance(err, NeedsMfaCode) else "failed"
-            self._record(actor, kind, started, clock_start, tally, [err.message], status)
+            why = err.message if isinstance(err, DomainError) else f"{type(err).__name__} while fetching"
+            self._record(actor, kind, started, clock_start, tally, [why], status)
             raise
         with self._uow_factory() as uow:
             apply(uow, actor, remote, tally)

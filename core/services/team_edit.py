@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -111,7 +112,7 @@ class _Plan:
 
 
 def describe_days(days: Sequence[bool]) -> str:
-    """"every day", "no day", "Mon–Fri" or "Mon, Wed, Sat"."""
+    """The weekdays as words: "every day", "no day", a run like "Mon to Fri" shortened, or a list."""
     chosen = [i for i, on in enumerate(days) if on]
     if len(chosen) == 7:
         return "every day"
@@ -120,6 +121,10 @@ def describe_days(days: Sequence[bool]) -> str:
     if len(chosen) > 2 and chosen == list(range(chosen[0], chosen[-1] + 1)):
         return f"{WEEKDAYS[chosen[0]]}–{WEEKDAYS[chosen[-1]]}"
     return ", ".join(WEEKDAYS[i] for i in chosen)
+
+
+def _has_controls(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
 
 
 def _future(uow: UnitOfWork, person: Employee, first: date) -> list[tuple[Assignment, Event]]:
@@ -191,7 +196,7 @@ class TeamEditService:
         plan.email = address
         if not address:
             return
-        if len(address) > MAX_EMAIL or not EMAIL_RE.match(address):
+        if len(address) > MAX_EMAIL or not EMAIL_RE.match(address) or _has_controls(address):
             problems[EditField.EMAIL] = "This is not an email address (like name@example.com)."
             return
         folded = address.casefold()
@@ -281,8 +286,11 @@ class TeamEditService:
     def apply(self, actor: Actor, edit: TeamEdit) -> EditResult:
         """Check everything, then terminate, edit, set availability and link — each step audited."""
         plan = self._plan(actor, edit)
-        person, changes, warnings, told = plan.person, [], [], []
-        termination = None
+        person = plan.person
+        changes: list[str] = []
+        warnings: list[str] = []
+        told: list[str] = []
+        termination: TerminationResult | None = None
         if plan.last_day is not None and plan.strategy is not None:
             try:
                 termination = self._people.terminate(

@@ -24,7 +24,7 @@ from bot.jobs.mfa_prompt import CodePurpose, enter_code_blocks
 from bot.jobs.packet import DailyPacket, PacketOutcome
 from core.errors import RemoteError
 from core.model import Actor
-from core.services.authz import Action, allowed
+from core.services.authz import Action, allowed, require
 from core.textdates import parse_date
 
 COMMAND = "/packet"
@@ -54,7 +54,9 @@ def outcome_reply(outcome: PacketOutcome, actor: Actor) -> dict[str, Any]:
     if outcome.posted is None:
         return reply(f"The packet for {day} was not posted.")
     verb = "updated" if outcome.posted.replaced else "posted"
-    text = f"The packet for {day} was {verb} in <#{outcome.posted.channel}>."
+    channel = outcome.posted.channel
+    where = "your DM with me" if channel.startswith("D") else f"<#{channel}>"
+    text = f"The packet for {day} was {verb} in {where}."
     if outcome.missing_edr:
         text += f" {len(outcome.missing_edr)} EDR report(s) are missing from it."
     if outcome.needs_code and allowed(actor, Action.RUN_SYNC):
@@ -71,6 +73,7 @@ def register(app: AsyncApp, container: Container) -> None:
                         context: dict[str, Any]) -> None:
         await ack()
         actor = require_linked(await current_actor(context))
+        require(actor, Action.BUILD_PACKET)
         ctx = request_context(container, context)
         day = parse_packet_day(str(body.get("text") or ""), ctx.today())
         await respond(**reply(f":hourglass_flowing_sand: Building the packet for {day:%A %B %-d}…"))

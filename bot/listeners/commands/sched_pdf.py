@@ -37,7 +37,8 @@ from core.errors import InvalidInput, NotFound
 log = logging.getLogger(__name__)
 
 PDF_WORD = "pdf"
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$", re.IGNORECASE)
+"""A mention as Slack escapes it in command text (the router lower-cases the first word)."""
 SAMPLE_MENTION = "<@U0SAMPLE>"
 PERSON_PLACEHOLDER = "@user"
 USAGE = "Use `/sched week pdf`, `/sched week 12/24 pdf`, `/sched @user pdf` or `/sched pdf week`."
@@ -106,12 +107,13 @@ async def send_employee_pdf(request: SubcommandRequest, mention: str, rest: str)
     match = MENTION.match(mention)
     if match is None:
         raise InvalidInput(f"Mention the person, e.g. `/sched @ana pdf`. {USAGE}", {"user": "no mention"})
-    employee_id = await request.container.run_blocking(_employee_of_user, request, match.group(1))
+    user_id = match.group(1).upper()
+    employee_id = await request.container.run_blocking(_employee_of_user, request, user_id)
     ctx = request_context(request.container, request.body)
     day: date = parse_packet_day(rest, ctx.today())
     filename, pdf = await request.container.run_blocking(_packet_service(request).employee_pdf, actor,
                                                          employee_id, day)
-    await upload_pdf(request, filename, pdf, f"Two-week schedule of <@{match.group(1)}>")
+    await upload_pdf(request, filename, pdf, f"Two-week schedule of <@{user_id}>")
 
 
 async def pdf_command(request: SubcommandRequest) -> None:

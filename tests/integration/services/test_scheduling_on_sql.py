@@ -31,7 +31,8 @@ def test_assigning_a_core_stores_it_with_its_supervisor_and_audit_rows(club: Wor
     assert core_row.external_id == club.crossmark.calls_to("schedule")[0].args["id"]
     assert club.get_event(core.id).condition is Condition.SCHEDULED
     assert [e.action for e in club.audit()] == ["assignment.create", "assignment.create"]
-    assert club.audit()[0].after is not None and club.audit()[0].after["employee_id"] == "E-ANN"
+    first = club.audit()[0].after
+    assert first is not None and first["employee_id"] == "E-ANN"
     assert len(result.changes) == 2
 
 

@@ -39,7 +39,7 @@ def club(uow_factory: Callable[[], UnitOfWork]) -> World:
 
 
 def test_a_second_identical_event_and_rep_sync_writes_nothing_but_its_run(club: World) -> None:
-    ann = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
+    ann = club.rep_of("E-ANN")
     club.crossmark.add_events(
         [
             RECORD,

@@ -128,14 +128,14 @@ def test_a_holiday_blocks_every_event_type(event_type: EventType) -> None:
     for title in JobTitle:
         club.person(title.name.lower(), title)
     club.holidays.append(Holiday(1, "Founders Day", d(OFFSET)))
-    title = {
+    worker = {
         EventType.JUICER: "juicer_barista",
         EventType.SUPERVISOR: "club_supervisor",
         EventType.FREEOSK: "lead",
         EventType.DIGITALS: "lead",
         EventType.OTHER: "lead",
     }.get(event_type, "event_specialist")
-    found = club.check(club.event(event_type), title, default_start(event_type, OFFSET), Mode.AUTO)
+    found = club.check(club.event(event_type), worker, default_start(event_type, OFFSET), Mode.AUTO)
     hol = [v for v in found if v.code is Code.HOLIDAY]
     assert hol and "Company Holiday: Founders Day" in hol[0].message
 

@@ -59,10 +59,9 @@ class World:
 
     def __init__(self, uow_factory: UnitOfWorkFactory | None = None) -> None:
         self.clock = FixedClock(NOW)
-        self.db = FakeDatabase(clock=self.clock) if uow_factory is None else None
-        self.uow_factory: UnitOfWorkFactory = (
-            uow_factory if uow_factory is not None else fake_uow_factory(self.db)
-        )  # type: ignore[arg-type]
+        self.db = FakeDatabase(clock=self.clock)
+        """Only used when no ``uow_factory`` is given."""
+        self.uow_factory: UnitOfWorkFactory = uow_factory or fake_uow_factory(self.db)
         self.crossmark = FakeCrossmark()
         self.notifier = FakeNotifier()
         self._mplans = itertools.count(31785001)
@@ -127,16 +126,12 @@ class World:
         self, event: Event, employee_id: str, start: datetime, *, external_id: str | None = "auto"
     ) -> Assignment:
         """A confirmed assignment that Crossmark also holds."""
-        sid = str(self.crossmark.next_id) if external_id == "auto" else external_id
+        sid = external_id
         if external_id == "auto":
+            sid = str(self.crossmark.next_id)
             self.crossmark.next_id += 1
-            emp = self.read(lambda uow: uow.employees.get(employee_id))
             self.crossmark.schedules[sid] = RemoteSchedule(
-                sid,
-                event.mplan_id,
-                emp.rep_id,
-                start,  # type: ignore[arg-type]
-                start + timedelta(minutes=390),
+                sid, event.mplan_id, self.rep_of(employee_id), start, start + timedelta(minutes=390)
             )
 
         def add(uow: UnitOfWork) -> Assignment:
@@ -159,6 +154,16 @@ class World:
 
     def assignments_of(self, event_id: int) -> list[Assignment]:
         return self.read(lambda uow: uow.assignments.for_event(event_id))  # type: ignore[no-any-return]
+
+    def get_employee(self, employee_id: str) -> Employee:
+        found = self.read(lambda uow: uow.employees.get(employee_id))
+        assert found is not None, employee_id
+        return found  # type: ignore[no-any-return]
+
+    def rep_of(self, employee_id: str) -> str:
+        rep = self.get_employee(employee_id).rep_id
+        assert rep is not None
+        return rep
 
     def get_event(self, event_id: int) -> Event:
         return self.read(lambda uow: uow.events.get(event_id))  # type: ignore[no-any-return]

@@ -9,6 +9,8 @@ import pytest
 from core.errors import Conflict, InvalidInput, NotFound, RemoteError, RuleViolation
 from core.model import Condition, DateAvailability, Holiday, TimeOff
 from core.rules import Code
+from core.services.scheduling import SchedulingService
+from tests.fakes.uow import FakeUnitOfWork
 from tests.unit.services.service_world import MANAGER, World, at, core_pair, day, team
 
 
@@ -212,3 +214,30 @@ def test_preview_lists_every_broken_rule_without_changing_anything(club: World) 
     found = club.scheduling.preview(MANAGER, core.id, "E-CARA", at(9, "10:30"))
     assert {v.code for v in found} == {Code.CLUB_SUPERVISOR_CORE, Code.OUTSIDE_WINDOW, Code.TIME_NOT_ALLOWED}
     assert club.state() == before and club.crossmark.calls == []
+
+
+class _BrokenAssignments:
+    """An assignment repository whose writes fail (a database error after the remote push)."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def add(self, obj: object) -> object:
+        raise RuntimeError("disk full")
+
+
+def test_a_local_failure_after_the_push_takes_the_push_back(club: World) -> None:
+    def broken() -> FakeUnitOfWork:
+        uow = FakeUnitOfWork(club.db)
+        uow.assignments = _BrokenAssignments(uow.assignments)  # type: ignore[assignment]
+        return uow
+
+    core = club.event("606009-CORE-Lonely", day(2), day(8))
+    service = SchedulingService(broken, club.crossmark, club.notifier, club.clock)
+    with pytest.raises(RuntimeError):
+        service.assign(MANAGER, core.id, "E-ANN", at(3, "10:45"))
+    assert [c.method for c in club.crossmark.calls if c.ok] == ["schedule", "unschedule"]
+    assert club.crossmark.schedules == {} and club.assignments() == []

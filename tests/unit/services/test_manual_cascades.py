@@ -125,8 +125,9 @@ def test_when_nobody_can_take_the_supervisor_on_the_new_day_it_is_unassigned_wit
     club: World,
 ) -> None:
     core, sup = _scheduled_pair(club)
-    for who in ("E-CARA", "E-LEAD"):
-        club.write(lambda uow, who=who: uow.time_off.add(TimeOff(0, who, day(5), day(5))))
+    club.write(
+        lambda uow: [uow.time_off.add(TimeOff(0, who, day(5), day(5))) for who in ("E-CARA", "E-LEAD")]
+    )
     result = club.scheduling.move(MANAGER, core, at(5, "11:15"))
     assert not club.assignments_of(sup)
     assert any("unassigned" in w for w in result.warnings)
@@ -215,7 +216,7 @@ def test_a_failed_push_during_a_trade_restores_both(club: World) -> None:
         club.scheduling.trade(MANAGER, a.id, b.id)
     assert [a.employee_id for a in club.assignments()] == ["E-ANN", "E-BEN"]
     assert sorted(s.rep_id for s in club.crossmark.schedules.values()) == sorted(
-        club.read(lambda uow: [uow.employees.get("E-ANN").rep_id, uow.employees.get("E-BEN").rep_id])
+        [club.rep_of("E-ANN"), club.rep_of("E-BEN")]
     )
 
 
@@ -241,6 +242,14 @@ def test_reissuing_past_unreported_work_to_someone_else_today(club: World) -> No
     row = club.assignments_of(core.id)[0]
     assert (row.employee_id, row.start) == ("E-BEN", at(0, "10:45"))
     assert club.notifier.to("E-BEN") and club.notifier.to("E-ANN")
+
+
+def test_work_never_pushed_cannot_be_reissued(club: World) -> None:
+    core = club.event("606001-CORE-Local", day(2), day(8))
+    club.assignment(core, "E-ANN", at(3, "10:45"), external_id=None)
+    with pytest.raises(InvalidInput, match="no Crossmark schedule id"):
+        club.scheduling.reissue(MANAGER, core.id)
+    assert club.crossmark.calls == []
 
 
 def test_a_failed_reissue_changes_nothing(club: World) -> None:

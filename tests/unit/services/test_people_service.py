@@ -47,7 +47,7 @@ def test_linking_finds_the_employee_by_id_email_or_unique_name(club: World, quer
 
 
 def test_linking_by_repid_and_leads_start_as_leads(club: World) -> None:
-    rep = club.read(lambda uow: uow.employees.get("E-LEAD").rep_id)
+    rep = club.rep_of("E-LEAD")
     link = _service(club).link(MANAGER, "ULENA", rep)
     assert link.employee_id == "E-LEAD" and link.role is Role.LEAD
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 import pytest
@@ -115,13 +116,7 @@ def test_events_unscheduled_urgent_unreported_and_by_text(club: World) -> None:
 def test_a_submitted_past_event_is_not_unreported(club: World) -> None:
     past = club.event("606004-CORE-Past", day(-8), day(-2))
     club.assignment(past, "E-BEN", at(-4, "10:45"))
-    club.write(
-        lambda uow: uow.events.update(
-            type(uow.events.get(past.id))(
-                **{**vars(uow.events.get(past.id)), "condition": Condition.SUBMITTED}
-            )
-        )
-    )
+    club.write(lambda uow: uow.events.update(replace(club.get_event(past.id), condition=Condition.SUBMITTED)))
     assert _queries(club).events(EMPLOYEE, "unreported") == []
 
 

@@ -60,7 +60,7 @@ def test_a_remote_mplan_becomes_an_event_with_the_inclusive_due_date(club: World
 
 
 def test_a_remote_schedule_becomes_an_assignment_for_the_employee_with_that_repid(club: World) -> None:
-    rep = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
+    rep = club.rep_of("E-ANN")
     club.crossmark.add_events(
         [
             replace(
@@ -84,7 +84,7 @@ def test_a_remote_schedule_becomes_an_assignment_for_the_employee_with_that_repi
 
 
 def test_a_second_identical_sync_writes_nothing_but_its_run(club: World) -> None:
-    rep = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
+    rep = club.rep_of("E-ANN")
     club.crossmark.add_events(
         [
             RECORD,
@@ -151,7 +151,7 @@ def test_a_local_assignment_the_remote_no_longer_shows_is_reported_and_kept(club
 
 
 def test_a_different_remote_rep_is_a_conflict_and_the_local_assignment_wins(club: World) -> None:
-    ben = club.read(lambda uow: uow.employees.get("E-BEN").rep_id)
+    ben = club.rep_of("E-BEN")
     club.crossmark.add_events([RECORD])
     _sync(club).sync_events(MANAGER)
     row = club.assignment(_events(club)[0], "E-ANN", at(3, "10:45"))
@@ -171,7 +171,7 @@ def test_a_different_remote_rep_is_a_conflict_and_the_local_assignment_wins(club
 
 
 def test_a_missing_scheduled_event_id_is_filled_in(club: World) -> None:
-    ann = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
+    ann = club.rep_of("E-ANN")
     club.crossmark.add_events([RECORD])
     _sync(club).sync_events(MANAGER)
     club.assignment(_events(club)[0], "E-ANN", at(3, "10:45"), external_id=None)
@@ -216,7 +216,7 @@ def test_a_failed_fetch_is_recorded_and_raised_and_changes_nothing_else(club: Wo
 def test_reps_become_employees_needing_review_and_are_never_deleted(club: World) -> None:
     club.crossmark.rep_list = [RemoteRep("150777", "Nia New", "US123456")]
     report = _sync(club).sync_reps(MANAGER)
-    nia = club.read(lambda uow: uow.employees.get("US123456"))
+    nia = club.get_employee("US123456")
     assert nia.needs_review and nia.job_title is JobTitle.EVENT_SPECIALIST and nia.rep_id == "150777"
     assert nia.crossmark_employee_id == "US123456" and nia.mv_retail_employee_number == "150777"
     assert report.counts["created"] == 1
@@ -224,13 +224,13 @@ def test_reps_become_employees_needing_review_and_are_never_deleted(club: World)
 
 
 def test_known_reps_get_their_new_names_and_unchanged_ones_are_counted(club: World) -> None:
-    ann_rep = club.read(lambda uow: uow.employees.get("E-ANN").rep_id)
-    ben_rep = club.read(lambda uow: uow.employees.get("E-BEN").rep_id)
+    ann_rep = club.rep_of("E-ANN")
+    ben_rep = club.rep_of("E-BEN")
     club.crossmark.rep_list = [RemoteRep(ann_rep, "Ann Archer"), RemoteRep(ben_rep, "Ben Baker")]
     assert _sync(club).sync_reps(MANAGER).counts["updated"] == 2
     club.crossmark.rep_list[0] = RemoteRep(ann_rep, "Ann Archer-Smith")
     report = _sync(club).sync_reps(MANAGER)
-    assert club.read(lambda uow: uow.employees.get("E-ANN").name) == "Ann Archer-Smith"
+    assert club.get_employee("E-ANN").name == "Ann Archer-Smith"
     assert (report.counts["updated"], report.counts["unchanged"]) == (1, 1)
     before = club.state()
     _sync(club).sync_reps(MANAGER)
@@ -242,7 +242,7 @@ def test_a_roster_entry_without_a_repid_is_matched_by_name(club: World) -> None:
     club.employee("E-PAT", "Pat Park", rep_id=None)
     club.crossmark.rep_list = [RemoteRep("150900", "pat park")]
     _sync(club).sync_reps(MANAGER)
-    assert club.read(lambda uow: uow.employees.get("E-PAT").rep_id) == "150900"
+    assert club.rep_of("E-PAT") == "150900"
 
 
 def test_the_edr_sync_fills_the_cache_and_counts_changes(club: World) -> None:

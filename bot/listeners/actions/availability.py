@@ -1,0 +1,67 @@
+"""Edit… on an availability card, and Edit availability on the Home tab: open the edit modal.
+
+The card's button carries the employee; the Home button edits the clicker's own availability.
+Who may save is decided by ``AvailabilityService`` when the modal is submitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.home import HOME_EDIT_AVAILABILITY_ACTION
+from bot.blocks.modals import availability_modal
+from bot.blocks.schedule import AVAILABILITY_EDIT_ACTION
+from bot.container import Container
+from bot.identity import current_actor, require_linked
+from bot.listeners.actions.assign import action_value, open_when_ready
+from bot.listeners.commands.sched_views import services_of
+from bot.parsing import echo_safe
+from core.errors import InvalidInput
+from core.model import Actor
+from core.services.availability import AvailabilitySummary
+from core.services.lookups import employee_of
+
+TITLE = "Edit availability"
+MAX_EMPLOYEE_ID = 64
+
+
+def load_availability_form(container: Container, actor: Actor, employee_id: str
+                           ) -> tuple[AvailabilitySummary, str]:
+    """The person's current availability and name (blocking)."""
+    if not employee_id or len(employee_id) > MAX_EMPLOYEE_ID:
+        raise InvalidInput("That button is out of date; run `/sched availability` again.")
+    summary = services_of(container).availability.summary(actor, employee_id)
+    with container.uow_factory() as uow:
+        name = employee_of(uow, actor.store_id, employee_id).name
+    return summary, name
+
+
+def register(app: AsyncApp, container: Container) -> None:
+    """Open the availability modal from a card or from the Home tab."""
+
+    async def open_for(body: dict[str, Any], client: AsyncWebClient, actor: Actor, employee_id: str) -> None:
+        await open_when_ready(container, client, str(body.get("trigger_id") or ""), TITLE,
+                              lambda: load_availability_form(container, actor, employee_id),
+                              lambda loaded: availability_modal(*loaded))
+
+    @app.action(AVAILABILITY_EDIT_ACTION)
+    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                      context: dict[str, Any]) -> None:
+        await ack()
+        with echo_safe():
+            actor = require_linked(await current_actor(context))
+            await open_for(body, client, actor, action_value(body))
+
+    @app.action(HOME_EDIT_AVAILABILITY_ACTION)
+    async def on_home_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                           context: dict[str, Any]) -> None:
+        await ack()
+        with echo_safe():
+            actor = require_linked(await current_actor(context))
+            if actor.employee_id is None:
+                raise InvalidInput("You are not linked to a team member; there is no availability to edit.")
+            await open_for(body, client, actor, actor.employee_id)

@@ -1,0 +1,251 @@
+"""Buttons of the proposal message and of the Review… modal.
+
+Approve all / Retry push in the worker pool (``container.run_blocking``) while the message shows
+"Approving…"; Reject drops the run. The run state machine lives in ``AutoScheduleService``: a click
+on a decided run, or a second approval racing the first, changes nothing and the clicker is told who
+decided. Why? and What if I force it? answer ephemerally; Review… opens a loading modal at once (the
+trigger lives 3 s) and fills it, and each row's Edit pushes the edit modal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.common import message_text, modal, section
+from bot.blocks.proposals import (
+    APPROVE_ACTION,
+    EDIT_ROW_ACTION,
+    NEXT_ACTION,
+    PREV_ACTION,
+    REJECT_ACTION,
+    RETRY_ACTION,
+    REVIEW_ACTION,
+    REVIEW_NEXT_ACTION,
+    REVIEW_PREV_ACTION,
+    WHAT_IF_ACTION,
+    WHY_ACTION,
+    edit_modal,
+    encode_meta,
+    is_decided,
+    planned_rows,
+    proposal_message,
+    review_modal,
+    what_if_blocks,
+    why_blocks,
+)
+from bot.container import Container
+from bot.identity import current_actor, require_linked
+from bot.listeners.actions.time_off import action_value, manager_options, message_location, services_of, tell
+from bot.listeners.commands.sched_auto import auto_of, show
+from core.errors import Conflict, InvalidInput
+from core.model import Actor, ProposalStatus, RunStatus
+from core.services import authz
+from core.services.run_summary import ProposalRow, RunSummary
+
+log = logging.getLogger(__name__)
+
+
+def numbers(value: str, count: int) -> tuple[int, ...]:
+    """``count`` integers of a ``a:b`` button value; a forged value is refused."""
+    parts = value.split(":")
+    if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
+        raise InvalidInput("That button is damaged; run `/sched auto` again.", {"value": "malformed"})
+    return tuple(int(p) for p in parts)
+
+
+def already_text(summary: RunSummary) -> str:
+    """Why a decision click did nothing."""
+    word = "rejected" if summary.status == RunStatus.REJECTED.value else "approved"
+    by = f" by <@{summary.decided_by}>" if summary.decided_by else ""
+    return f"Run #{summary.run_id} was already {word}{by}; nothing changed."
+
+
+def row_of(summary: RunSummary, proposal_id: int) -> ProposalRow:
+    """A row of the run, by proposal id."""
+    for row in [*planned_rows(summary), *summary.unscheduled_rows]:
+        if row.proposal_id == proposal_id:
+            return row
+    raise InvalidInput(f"Proposal {proposal_id} is not open in run #{summary.run_id}.",
+                       {"proposal": "unknown"})
+
+
+async def manager(context: Mapping[str, Any]) -> Actor:
+    """The clicker, who must be allowed to run and decide the auto-scheduler."""
+    actor = require_linked(await current_actor(context))
+    authz.require(actor, authz.Action.RUN_AUTO)
+    return actor
+
+
+def loading_modal(title: str) -> dict[str, Any]:
+    """What a modal shows until its content is ready."""
+    return modal(title, [section(":hourglass_flowing_sand: Loading…")])
+
+
+def register(app: AsyncApp, container: Container) -> None:
+    """Listen to the proposal buttons."""
+
+    async def decide(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                     context: dict[str, Any], *, retry: bool = False) -> None:
+        actor = await manager(context)
+        (run_id,) = numbers(action_value(body), 1)
+        where = message_location(body)
+        service = auto_of(container)
+        summary = await container.run_blocking(service.summary, run_id)
+        failed = [r.proposal_id for r in planned_rows(summary)
+                  if r.status == ProposalStatus.PUSH_FAILED.value]
+        if (is_decided(summary) and not retry) or (retry and not failed):
+            await tell(respond, already_text(summary) if not retry else "There is nothing left to retry.")
+            if where is not None:
+                await show(client, where, summary)
+            return
+        if where is not None:
+            text, blocks = proposal_message(summary, busy=f":hourglass_flowing_sand: Approving — pushing to "
+                                                          f"Crossmark (<@{actor.slack_user_id}>)…")
+            await client.chat_update(channel=where[0], ts=where[1], text=message_text(text), blocks=blocks)
+        try:
+            await container.run_blocking(service.approve, actor, run_id, failed if retry else None)
+        except Conflict:
+            await tell(respond, already_text(await container.run_blocking(service.summary, run_id)))
+        finally:
+            if where is not None:
+                await show(client, where, await container.run_blocking(service.summary, run_id))
+
+    @app.action(APPROVE_ACTION)
+    async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                         context: dict[str, Any]) -> None:
+        await ack()
+        await decide(body, client, respond, context)
+
+    @app.action(RETRY_ACTION)
+    async def on_retry(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                       context: dict[str, Any]) -> None:
+        await ack()
+        await decide(body, client, respond, context, retry=True)
+
+    @app.action(REJECT_ACTION)
+    async def on_reject(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                        context: dict[str, Any]) -> None:
+        await ack()
+        actor = await manager(context)
+        (run_id,) = numbers(action_value(body), 1)
+        service = auto_of(container)
+        try:
+            summary = await container.run_blocking(service.reject, actor, run_id)
+        except Conflict:
+            summary = await container.run_blocking(service.summary, run_id)
+            await tell(respond, already_text(summary))
+        where = message_location(body)
+        if where is not None:
+            await show(client, where, summary)
+
+    async def turn_page(body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
+        require_linked(await current_actor(context))
+        run_id, page = numbers(action_value(body), 2)
+        where = message_location(body)
+        if where is not None:
+            await show(client, where, await container.run_blocking(auto_of(container).summary, run_id), page)
+
+    @app.action(PREV_ACTION)
+    async def on_prev(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                      context: dict[str, Any]) -> None:
+        await ack()
+        await turn_page(body, client, context)
+
+    @app.action(NEXT_ACTION)
+    async def on_next(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                      context: dict[str, Any]) -> None:
+        await ack()
+        await turn_page(body, client, context)
+
+    @app.action(WHY_ACTION)
+    async def on_why(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                     context: dict[str, Any]) -> None:
+        await ack()
+        actor = require_linked(await current_actor(context))
+        run_id, event_id = numbers(action_value(body), 2)
+        explanation = await container.run_blocking(auto_of(container).why, actor, event_id=event_id,
+                                                   run_id=run_id)
+        force = f"{run_id}:{event_id}" if authz.allowed(actor, authz.Action.RUN_AUTO) else None
+        await respond(text=message_text(explanation.sentence), blocks=why_blocks(explanation, value=force),
+                      response_type="ephemeral", replace_original=False)
+
+    @app.action(WHAT_IF_ACTION)
+    async def on_what_if(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                         context: dict[str, Any]) -> None:
+        await ack()
+        actor = await manager(context)
+        run_id, event_id = numbers(action_value(body), 2)
+        answer = await container.run_blocking(auto_of(container).what_if, actor, event_id, run_id=run_id)
+        people = await container.run_blocking(manager_options, services_of(container), actor)
+        names = {employee_id: name for name, employee_id in people}
+        await respond(text=message_text(answer.sentence), blocks=what_if_blocks(answer, names),
+                      response_type="ephemeral", replace_original=False)
+
+    @app.action(REVIEW_ACTION)
+    async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                        context: dict[str, Any]) -> None:
+        await ack()
+        await manager(context)
+        (run_id,) = numbers(action_value(body), 1)
+        opened = await client.views_open(trigger_id=str(body.get("trigger_id") or ""),
+                                         view=loading_modal(f"Review run #{run_id}"))
+        view_id = str((opened.get("view") or {}).get("id") or "")
+        where = message_location(body)
+        summary = await container.run_blocking(auto_of(container).summary, run_id)
+        meta = encode_meta(run=run_id, w=list(where) if where else None, p=0)
+        await client.views_update(view_id=view_id, view=review_modal(summary, 0, meta))
+
+    async def review_page(body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
+        await manager(context)
+        run_id, page = numbers(action_value(body), 2)
+        view = body.get("view") or {}
+        meta = review_meta(view)
+        summary = await container.run_blocking(auto_of(container).summary, run_id)
+        await client.views_update(view_id=str(view.get("id") or ""),
+                                  view=review_modal(summary, page, encode_meta(**{**meta, "p": page})))
+
+    @app.action(REVIEW_PREV_ACTION)
+    async def on_review_prev(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                             context: dict[str, Any]) -> None:
+        await ack()
+        await review_page(body, client, context)
+
+    @app.action(REVIEW_NEXT_ACTION)
+    async def on_review_next(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                             context: dict[str, Any]) -> None:
+        await ack()
+        await review_page(body, client, context)
+
+    @app.action(EDIT_ROW_ACTION)
+    async def on_edit_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                          context: dict[str, Any]) -> None:
+        await ack()
+        actor = await manager(context)
+        (proposal_id,) = numbers(action_value(body), 1)
+        view = body.get("view") or {}
+        meta = review_meta(view)
+        summary = await container.run_blocking(auto_of(container).summary, int(meta["run"]))
+        row = row_of(summary, proposal_id)
+        people = await container.run_blocking(manager_options, services_of(container), actor)
+        edit_meta = encode_meta(**meta, pid=proposal_id, parent=str(view.get("id") or ""))
+        await client.views_push(trigger_id=str(body.get("trigger_id") or ""),
+                                view=edit_modal(row, people, edit_meta))
+
+
+def review_meta(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The run, message location and page a review modal carries."""
+    try:
+        meta = json.loads(str(view.get("private_metadata") or ""))
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get("run"), int):
+        raise InvalidInput("This form is damaged; press Review… again.", {"run": "missing"})
+    return meta

@@ -1,0 +1,47 @@
+"""The `schedbot` command: version, and migrations up, down to base and up again."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from bot.cli import main
+from integrations.db.engine import normalise_url
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("schedbot ")
+
+
+def test_db_upgrade_downgrade_base_and_upgrade_again(database_url: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade", "--database-url", database_url]) == 0
+    assert "database at revision" in capsys.readouterr().out
+    engine = create_engine(normalise_url(database_url))
+    try:
+        assert "employees" in inspect(engine).get_table_names()
+        assert main(["db", "downgrade", "base", "--database-url", database_url]) == 0
+        assert "revision base" in capsys.readouterr().out
+        assert "employees" not in inspect(engine).get_table_names()
+        assert main(["db", "upgrade", "--database-url", database_url]) == 0
+        assert main(["db", "current", "--database-url", database_url]) == 0
+        assert "revision base" not in capsys.readouterr().out
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_without_a_revision_is_refused(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "downgrade", "--database-url", "sqlite://"]) == 2
+    assert "needs a revision" in capsys.readouterr().err
+
+
+def test_the_console_script_runs_as_a_process() -> None:
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "--version"], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("schedbot ")
