@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import Settings
 from bot.services import Services
+from bot.settings import Settings
 from core.errors import RemoteError
 from core.model import DEFAULT_STORE_ID, PaperworkTemplate, Store
 from core.ports import Clock, CrossmarkPort, Notifier, RetailLinkPort, SecretBox, UnitOfWork
@@ -59,7 +59,7 @@ class Core:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # noqa: BLE001 - any failure means unhealthy
+        except Exception:
             log.warning("database health check failed", exc_info=True)
             return False
 
@@ -125,7 +125,7 @@ def stored_credential(uow_factory: Callable[[], UnitOfWork], key: str) -> str:
     try:
         with uow_factory() as uow:
             return uow.settings.get(DEFAULT_STORE_ID, key) or ""
-    except Exception:  # noqa: BLE001 - no key, no table yet: fall back to the environment
+    except Exception:
         return ""
 
 

@@ -16,8 +16,10 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TextIO
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -67,7 +69,7 @@ class ShellSession:
     """One console over a container (its database and services) and a running fake Slack."""
 
     def __init__(self, container: Container, fake: FakeSlack, *, user: str, out: TextIO,
-                 today: Any = None) -> None:
+                 today: date | None = None) -> None:
         self.container = container
         self.fake = fake
         self.user = user
@@ -252,11 +254,9 @@ class ShellSession:
             return {"type": kind, "selected_user": value}
         return {"type": kind, "value": value}
 
-    def _today(self) -> Any:
+    def _today(self) -> date:
         if self.today is not None:
             return self.today
-        from zoneinfo import ZoneInfo
-
         return self.container.clock.now().astimezone(ZoneInfo(self.container.settings.store_timezone)).date()
 
     def _submit(self) -> None:

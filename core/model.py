@@ -278,11 +278,11 @@ class TimeSettings:
         CoreSlot(_t("11:45"), _t("14:45"), _t("15:15"), _t("18:15")),
         CoreSlot(_t("12:15"), _t("15:45"), _t("16:15"), _t("18:45")),
     )
-    juicer_production_time: time = _t("09:00")
-    juicer_survey_time: time = _t("17:00")
-    supervisor_time: time = _t("12:00")
-    freeosk_time: time = _t("10:00")
-    other_time: time = _t("11:00")
+    juicer_production_time: time = time(9, 0)
+    juicer_survey_time: time = time(17, 0)
+    supervisor_time: time = time(12, 0)
+    freeosk_time: time = time(10, 0)
+    other_time: time = time(11, 0)
     digital_setup_slots: tuple[time, ...] = (_t("10:15"), _t("10:30"), _t("10:45"), _t("11:00"))
     digital_teardown_slots: tuple[time, ...] = (_t("18:00"), _t("18:15"), _t("18:30"), _t("18:45"))
     durations: dict[str, int] = field(default_factory=lambda: {

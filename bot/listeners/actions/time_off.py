@@ -133,19 +133,22 @@ async def post_to_managers(container: Container, client: AsyncWebClient, store_i
     return delivered
 
 
-async def submit_and_announce(container: Container, client: AsyncWebClient, actor: Actor,
-                              employee_id: str, start: date, end: date, reason: str | None) -> Card:
-    """File the request, send the card to the managers and tell the requester it went out."""
+async def submit_request(container: Container, actor: Actor, employee_id: str, start: date, end: date,
+                         reason: str | None) -> Card:
+    """File the request (the service checks the dates); its card."""
     services = services_of(container)
     outcome: TimeOffOutcome = await container.run_blocking(services.time_off.submit, actor, employee_id,
                                                            start, end, reason)
-    card = await container.run_blocking(load_card, services, actor, outcome.request)
+    return await container.run_blocking(load_card, services, actor, outcome.request)
+
+
+async def announce(container: Container, client: AsyncWebClient, actor: Actor, card: Card) -> None:
+    """Send the card to the managers and tell the requester it went out."""
     delivered = await post_to_managers(container, client, card.request.store_id, card.text(), card.blocks())
     sent = "sent to your managers" if delivered else "saved, but no manager could be reached in Slack"
-    await dm(client, actor.slack_user_id,
-             f"Your time-off request #{card.request.id} ({span(start, end)}) was {sent}. "
-             f"I'll DM you when it is decided.")
-    return card
+    r = card.request
+    await dm(client, actor.slack_user_id, f"Your time-off request #{r.id} ({span(r.start_date, r.end_date)}) "
+                                          f"was {sent}. I'll DM you when it is decided.")
 
 
 async def dm(client: AsyncWebClient, user_id: str, text: str) -> None:
@@ -286,8 +289,9 @@ def register(app: AsyncApp, container: Container) -> None:
         if prefill.start is None or prefill.end is None or actor.employee_id is None:
             raise InvalidInput("That card has no dates; type them again, e.g. `off fri`.",
                                {"date": "missing"})
-        card = await submit_and_announce(container, client, actor, actor.employee_id, prefill.start,
-                                         prefill.end, prefill.reason)
+        card = await submit_request(container, actor, actor.employee_id, prefill.start, prefill.end,
+                                    prefill.reason)
+        await announce(container, client, actor, card)
         await close_dm_card(client, message_location(body),
                             f"Sent to your managers as request #{card.request.id}.")
 

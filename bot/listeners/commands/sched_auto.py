@@ -100,7 +100,8 @@ async def sched_auto(request: SubcommandRequest) -> None:
     actor = require_linked(request.actor)
     authz.require(actor, authz.Action.RUN_AUTO)
     days = parse_days(request.args)
-    await request.reply(f"Planning the next {days} days; the proposal will appear in this channel.")
+    await request.reply(f"Planning the next {days} days; the proposal will appear in this channel "
+                        "(or in your DM where I can't post).")
     await plan_and_post(request.container, request.client, actor, request.channel_id or actor.slack_user_id,
                         days=days)
 

@@ -34,12 +34,13 @@ from bot.container import Container
 from bot.identity import current_actor, require_linked
 from bot.listeners.actions.time_off import (
     already_text,
+    announce,
     close_dm_card,
     load_card,
     manager_options,
     redraw,
     services_of,
-    submit_and_announce,
+    submit_request,
 )
 from bot.parsing import clean_input
 from core.errors import Conflict, InvalidInput
@@ -130,11 +131,12 @@ def register(app: AsyncApp, container: Container) -> None:
             start = picked_date(values, START_BLOCK, "first day")
             end = picked_date(values, END_BLOCK, "last day")
             reason = optional_text((values.get(REASON_BLOCK) or {}).get("value"), REASON_BLOCK, "reason")
-            card = await submit_and_announce(container, client, actor, employee_id, start, end, reason)
+            card = await submit_request(container, actor, employee_id, start, end, reason)
         except InvalidInput as error:
             await ack(response_action="errors", errors=field_errors(error))
             return
         await ack()
+        await announce(container, client, actor, card)
         await close_dm_card(client, location_of(str(view.get("private_metadata") or "")),
                             f"Sent to your managers as request #{card.request.id}.")
 

@@ -36,7 +36,7 @@ def test_db_upgrade_downgrade_base_and_upgrade_again(database_url: str,
         engine.dispose()
 
 
-def test_downgrade_without_a_revision_is_refused(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_downgrade_without_a_revision_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "downgrade", "--database-url", "sqlite://"]) == 2
     assert "needs a revision" in capsys.readouterr().err
 

@@ -12,7 +12,6 @@ from core.model import (
     Assignment,
     Employee,
     Event,
-    EventType,
     JobTitle,
     PaperworkTemplate,
     Role,
@@ -98,8 +97,9 @@ def db() -> FakeDatabase:
     database = FakeDatabase(clock=FixedClock(datetime(2025, 10, 1, 10, tzinfo=UTC)))
     uow_factory = fake_uow_factory(database)
     with uow_factory() as uow:
-        for eid, name, title in (("E1", "Ann Lead", JobTitle.LEAD), ("E2", "Bob Spec", JobTitle.EVENT_SPECIALIST),
-                                 ("E3", "Cy Barista", JobTitle.JUICER_BARISTA)):
+        people = (("E1", "Ann Lead", JobTitle.LEAD), ("E2", "Bob Spec", JobTitle.EVENT_SPECIALIST),
+                  ("E3", "Cy Barista", JobTitle.JUICER_BARISTA))
+        for eid, name, title in people:
             uow.employees.add(Employee(id=eid, name=name, job_title=title, rep_id=eid[1:]))
         names = ["606001-CORE-Super Pretzel", "606002-CORE-Cheese Bites", "606001-Supervisor-Super Pretzel",
                  "606100-JUICER-PRODUCTION-Orange", "606101-JUICER-SURVEY-Orange"]
