@@ -20,15 +20,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from club import SIZES, make_club  # noqa: E402
+from club import SIZES, make_club
 
-from core.model import Assignment  # noqa: E402
-from core.rules import Mode, validate_plan  # noqa: E402
-from core.scheduling.candidates import at  # noqa: E402
-from core.scheduling.engine import Prepared, Request, prepare  # noqa: E402
-from core.scheduling.greedy import greedy  # noqa: E402
-from core.scheduling.plan import Plan, fairness_shifts  # noqa: E402
-from core.scheduling.solve import SolveOptions, solve  # noqa: E402
+from core.model import Assignment
+from core.rules import Mode, validate_plan
+from core.scheduling.candidates import at
+from core.scheduling.engine import Prepared, Request, prepare
+from core.scheduling.greedy import greedy
+from core.scheduling.plan import Plan, fairness_shifts
+from core.scheduling.solve import SolveOptions, solve
 
 BUDGET = {"S": 10.0, "M": 30.0, "L": 60.0}
 

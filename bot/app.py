@@ -29,6 +29,7 @@ BOT_SCOPES = (
     "users:read",
     "users:read.email",
     "files:write",
+    "files:read",
     "channels:join",
     "channels:read",
     "groups:read",

@@ -6,10 +6,6 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
-from enum import Enum
-from typing import Any
 
 from bot.settings import load_settings
 from core.model import Actor, Role
@@ -70,11 +66,22 @@ def auto(args: argparse.Namespace) -> int:
     core = build_core(load_settings())
     ensure_store(core)
     result = core.services.auto.run(CLI_ACTOR, days=args.days, allow_bumping=args.allow_bumping)
-    summary = core.services.auto.summary(CLI_ACTOR, result.run.id)
+    summary = result.summary
     if args.json:
-        print(json.dumps(_plain(summary), indent=2, sort_keys=True))
-    else:
-        print(summary.render_text())
+        print(json.dumps(summary.to_dict(), indent=2, sort_keys=True))
+        return 0
+    print(f"run {summary.run_id}: {summary.horizon_start} .. {summary.horizon_end}, solver "
+          f"{summary.status_line} in {summary.wall_seconds or 0:.1f} s")
+    print(f"{summary.to_schedule} to schedule: {summary.proposed} proposed, "
+          f"{summary.unscheduled} left unscheduled, {summary.bumps} bumps")
+    for day in summary.days:
+        print(f"{day.day:%a %m/%d}")
+        for row in day.rows:
+            when = f"{row.start:%-I:%M %p}" if row.start else "--"
+            print(f"  {when:>8}  {row.employee_name or '-':<24} {row.event_name}")
+    for row in summary.unscheduled_rows:
+        print(f"unscheduled: {row.event_name} — {row.reason_text or ', '.join(row.reason_codes)}")
+    print("approve from Slack (/sched auto) or review with `schedbot auto --json`")
     return 0
 
 
@@ -96,15 +103,3 @@ def secrets(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plain(obj: Any) -> Any:
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return _plain(asdict(obj))
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set | frozenset):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, Enum):
-        return obj.value
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    return obj

@@ -89,6 +89,7 @@ def run_cycle(directory: Path, today: date | None = None) -> tuple[DemoSummary, 
     core, sandboxes = prepare(directory, today or date.today())
     try:
         services = core.services
+        assert services.sync is not None, "the demo always has the Crossmark sandbox"
         day = today or store_today(core.clock, core.settings.store_timezone)
         out.add(f"schedbot demo — {sandboxes.dataset.store_number} on {day:%A %B %-d, %Y}")
         out.add(f"  database      {core.settings.database_url}")
@@ -120,12 +121,16 @@ def _counts(counts: dict[str, int]) -> str:
 def _auto_and_approve(core: Core, out: DemoSummary) -> None:
     services = core.services
     result = services.auto.run(DEMO_MANAGER, days=14)
-    summary = services.auto.summary(DEMO_MANAGER, result.run.id)
-    out.add(f"auto-scheduler  {summary.headline()}")
-    for line in summary.unscheduled_lines()[:12]:
-        out.add(f"  unscheduled: {line}")
-    approval = services.auto.approve(DEMO_MANAGER, result.run.id)
-    out.add(f"approved        {approval.headline()}")
+    summary = result.summary
+    out.add(f"auto-scheduler  {summary.to_schedule} to schedule: {summary.proposed} proposed, "
+            f"{summary.unscheduled} left unscheduled; solver {summary.status_line} "
+            f"in {summary.wall_seconds or 0:.1f} s")
+    for row in summary.unscheduled_rows:
+        out.add(f"  unscheduled: {row.event_name} — {row.reason_text or ', '.join(row.reason_codes)}")
+    approval = services.auto.approve(DEMO_MANAGER, result.run_id)
+    out.add(f"approved        {approval.line} (pushed to the Crossmark sandbox)")
+    for proposal_id, error in approval.failed:
+        out.add(f"  push failed: proposal {proposal_id}: {error}")
 
 
 def _edr(core: Core, out: DemoSummary) -> None:

@@ -80,6 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         params: dict[str, Any] = dict(parse_qsl(parts.query, keep_blank_values=True))
         content_type = self.headers.get("content-type", "")
+        body_params: dict[str, Any]
         if parts.path.startswith("/upload/") and not content_type.lower().startswith("multipart/"):
             body_params, files = {}, {"body": raw}
         else:

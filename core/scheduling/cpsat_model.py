@@ -46,6 +46,7 @@ class ScheduleModel:
         self.hi_lo: dict[date, tuple[IntVar, IntVar]] = {}
         self.extra: dict[tuple[date, int], tuple[IntVar, list[IntVar]]] = {}
         self.dev: dict[int, IntVar] = {}
+        self.load: dict[int, IntVar] = {}
         self._variables()
         self._coverage(force)
         self._per_person_day()
@@ -58,10 +59,17 @@ class ScheduleModel:
         self.set_objective()
 
     def set_objective(self, names: Collection[str] = PENALTY_NAMES) -> None:
-        """Minimise the named terms (all of them by default)."""
-        pairs = [(c, v) for n in names for c, v in self.terms[n]]
-        const = sum(self.constants[n] for n in names)
-        self.m.minimize(LinearExpr.weighted_sum([v for _, v in pairs], [c for c, _ in pairs]) + const)
+        """Minimise the named terms (all of them by default), written straight into the proto."""
+        coef: dict[int, int] = defaultdict(int)
+        for n in names:
+            for c, v in self.terms[n]:
+                coef[v.index] += c
+        self.m.proto.clear_objective()
+        objective = self.m.proto.objective
+        items = [(i, c) for i, c in coef.items() if c]
+        objective.vars.extend([i for i, _ in items])
+        objective.coeffs.extend([c for _, c in items])
+        objective.offset = float(sum(self.constants[n] for n in names))
 
     def fix_coverage(self, plan: Plan) -> None:
         """Keep exactly the events of ``plan`` scheduled (the fairness phase only re-arranges)."""
@@ -72,11 +80,9 @@ class ScheduleModel:
 
     def _variables(self) -> None:
         new = self.m.new_bool_var
-        for ci, c in enumerate(self.pb.candidates):
-            if self.pb.events[c.event].type in _ONE_VAR_TYPES:
-                starts: list[int | None] = [None]
-            else:
-                starts = list(c.starts)
+        for c in self.pb.candidates:
+            one = self.pb.events[c.event].type in _ONE_VAR_TYPES
+            starts: list[int | None] = [None] if one else list(c.starts)
             vs = [new("") for _ in starts]
             self.vars.append(vs)
             self.var_starts.append(starts)
@@ -263,7 +269,10 @@ class ScheduleModel:
             if not own[p]:
                 self.constants["fairness"] += abs(units * emp.pinned_shifts - emp.target)
                 continue
-            load = units * (emp.pinned_shifts + _sum(own[p]))
+            count = self.m.new_int_var(0, len(own[p]), f"load{p}")
+            self.load[p] = count
+            self.m.add(count == _sum(own[p]))
+            load = units * (count + emp.pinned_shifts)
             bound = max(emp.target, units * (emp.pinned_shifts + len(own[p])))
             dev = self.m.new_int_var(0, bound, f"dev{p}")
             self.m.add(dev >= load - emp.target)
@@ -341,6 +350,8 @@ class ScheduleModel:
         units = pb.weights.share_units
         for p, dev in self.dev.items():
             values[dev.index] = abs(units * loads[p] - pb.employees[p].target)
+        for p, count in self.load.items():
+            values[count.index] = loads[p] - pb.employees[p].pinned_shifts
         proto = self.m.proto
         proto.clear_solution_hint()
         indices = [var.index for var in self._all_vars()]
@@ -360,6 +371,7 @@ class ScheduleModel:
         for extra, _ in self.extra.values():
             yield extra
         yield from self.dev.values()
+        yield from self.load.values()
 
     def read(self, solution: Sequence[int]) -> Plan:
         """The plan in a solution vector (Supervisor starts staggered after the fact)."""

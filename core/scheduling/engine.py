@@ -185,13 +185,13 @@ def finish(prep: Prepared, solution: Solution) -> Outcome:
                                  rel.reasons if rel else ()))
     for r in prep.extra_released:
         a = r.assignment
+        event = facts.events[a.event_id]
         codes = tuple((v.code.value, 1) for v in r.reasons)
-        text = (f"{facts.events[a.event_id].name} has another confirmed assignment; this one "
-                f"({a.start:%a %m/%d %-I:%M %p}) is released" + (": " + "; ".join(v.message for v in r.reasons)
-                                                                 if r.reasons else ""))
-        unplaced.append(Unplaced(a.event_id, Explanation(a.event_id, facts.events[a.event_id].name, codes, 0, 0,
-                                                         text), pair_key(facts.events[a.event_id]), a.id,
-                                 r.reasons))
+        detail = (": " + "; ".join(v.message for v in r.reasons)) if r.reasons else ""
+        text = (f"{event.name} has another confirmed assignment; this one "
+                f"({a.start:%a %m/%d %-I:%M %p}) is released{detail}")
+        explanation = Explanation(a.event_id, event.name, codes, 0, 0, text)
+        unplaced.append(Unplaced(a.event_id, explanation, pair_key(event), a.id, r.reasons))
     return Outcome(solution, planned, unplaced, kept, dropped, prep.pins.released, prep.conflicts)
 
 

@@ -305,7 +305,8 @@ class AutoScheduleService:
             decided = uow.runs.get(run_id)
         self._notify(actor, total)
         if units and not (total.pushed or total.failed or total.removed):
-            raise Conflict(f"This run was already approved by {decided.decided_by if decided else 'another manager'}.")
+            by = decided.decided_by if decided else "another manager"
+            raise Conflict(f"This run was already approved by {by}.")
         return ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed),
                               tuple(total.skipped), status, tuple(total.removed))
 

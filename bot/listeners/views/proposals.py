@@ -134,7 +134,8 @@ def register(app: AsyncApp, container: Container) -> None:
         await ack()
         summary = await container.run_blocking(service.summary, meta["run"])
         if meta.get("parent"):
-            page = meta.get("p") if isinstance(meta.get("p"), int) else 0
+            raw_page = meta.get("p")
+            page = raw_page if isinstance(raw_page, int) else 0
             parent_meta = encode_meta(**{k: v for k, v in meta.items() if k not in ("pid", "parent")})
             await client.views_update(view_id=str(meta["parent"]),
                                       view=review_modal(summary, page, parent_meta))

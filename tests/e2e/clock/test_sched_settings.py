@@ -82,7 +82,7 @@ def test_saved_credentials_are_encrypted_at_rest_and_never_echoed(
     engine = create_engine(migrated_url)
     try:
         with engine.connect() as connection:
-            raw = dict(connection.execute(text(
+            raw: dict[str, str] = dict(connection.execute(text(
                 "SELECT key, value FROM system_settings WHERE key LIKE 'walmart_edr_%'")).all())
     finally:
         engine.dispose()

@@ -108,7 +108,8 @@ def test_schedbot_shell_reads_stdin_on_the_seeded_demo_store(tmp_path: Any, monk
     assert "time-off request" in out.lower()
 
 
-def test_app_home_is_rendered_and_its_buttons_can_be_pressed(session: tuple[ShellSession, io.StringIO]) -> None:
+def test_app_home_is_rendered_and_its_buttons_can_be_pressed(
+        session: tuple[ShellSession, io.StringIO]) -> None:
     shell, out = session
 
     shell.run(iter(["home"]))

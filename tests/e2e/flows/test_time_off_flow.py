@@ -226,10 +226,9 @@ def test_without_managers_in_slack_the_card_goes_to_the_team_channel(flow: Flow,
     world.write(lambda uow: uow.slack_links.delete(MANAGER))
 
     mark = flow.mark()
-    assert ack_json(flow.submit({"callback_id": "time_off_request"},
-                                {"start": {"start_date": {"type": "datepicker", "selected_date": "2025-10-06"}},
-                                 "end": {"end_date": {"type": "datepicker", "selected_date": "2025-10-06"}}},
-                                user=ANN)) == {}
+    day = {"type": "datepicker", "selected_date": "2025-10-06"}
+    values = {"start": {"start_date": day}, "end": {"end_date": day}}
+    assert ack_json(flow.submit({"callback_id": "time_off_request"}, values, user=ANN)) == {}
     flow.settle(mark, "chat.postMessage", 2)
 
     assert has_button(flow.last_to("C0TEAM").blocks, APPROVE_ACTION)

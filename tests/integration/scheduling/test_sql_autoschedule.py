@@ -45,7 +45,8 @@ def _club() -> Club:
 def _service(make: UowMaker) -> tuple[AutoScheduleService, FakeCrossmark]:
     crossmark = FakeCrossmark()
     crossmark.schedules["X20"] = RemoteSchedule("X20", 31000020, "1576", at(5, "10:00"), at(5, "10:30"))
-    return AutoScheduleService(make, crossmark, FixedClock(NOW), FakeNotifier(), solve_options=FAST), crossmark
+    service = AutoScheduleService(make, crossmark, FixedClock(NOW), FakeNotifier(), solve_options=FAST)
+    return service, crossmark
 
 
 def test_a_run_review_and_approval_round_trip_through_the_database(uow_factory: UowMaker) -> None:

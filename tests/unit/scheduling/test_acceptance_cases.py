@@ -31,7 +31,7 @@ def _valid(club: Club, outcome: object) -> None:
     assert [v for _, v in problems if v.hard] == []
 
 
-def test_case1_core_goes_on_its_first_allowed_day_earliest_slot_and_its_supervisor_at_noon_to_the_club_supervisor():
+def test_case1_core_goes_first_allowed_day_earliest_slot_supervisor_at_noon_to_club_supervisor():
     club = Club(employees=[person("L1", LEAD_T), person("C1", CLUB)])
     club.events += core_pair(606001, 1, 5, 9)
     out = club.plan()

@@ -54,7 +54,8 @@ def clubs(draw: st.DrawFn) -> Club:
             first = draw(st.integers(1, 7))
             club.off(e.id, first, first + draw(st.integers(0, 2)))
         if draw(st.integers(0, 3)) == 0:
-            club.weekly.append(WeeklyAvailability(e.id, tuple(draw(st.booleans()) or k < 3 for k in range(7))))
+            days = tuple(draw(st.booleans()) or k < 3 for k in range(7))
+            club.weekly.append(WeeklyAvailability(e.id, days))
     for n in range(draw(st.integers(0, 3))):
         ev = draw(st.sampled_from(club.events))
         who = draw(st.sampled_from(club.employees))
