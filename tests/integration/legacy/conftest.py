@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from legacy_schema import LEGACY_KEY, build_legacy, sqlite_awkward_values
 
 from integrations.crypto import FernetSecretBox
+from tests.integration.legacy.legacy_schema import LEGACY_KEY, build_legacy, sqlite_awkward_values
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 
 import pytest
-from legacy_schema import LEGACY_KEY, WALMART_PASSWORD
 from sqlalchemy import text
 
 from bot.cli_import import add_commands
 from core.errors import InvalidInput
 from integrations.crypto import FernetSecretBox, generate_key
 from integrations.db.engine import make_engine
+from tests.integration.legacy.legacy_schema import LEGACY_KEY, WALMART_PASSWORD
 
 
 def run_cli(*argv: str) -> int:

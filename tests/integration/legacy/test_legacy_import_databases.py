@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from legacy_schema import WALMART_PASSWORD, build_legacy
 from sqlalchemy import text
 
 from core.model import Condition, JobTitle
@@ -16,6 +15,7 @@ from core.services.legacy_import import import_legacy
 from integrations.crypto import FernetSecretBox
 from integrations.db.engine import make_engine
 from integrations.legacy.reader import read_legacy
+from tests.integration.legacy.legacy_schema import WALMART_PASSWORD, build_legacy
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 Factory = Callable[[], UnitOfWork]

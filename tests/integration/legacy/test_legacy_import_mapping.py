@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from legacy_schema import WALMART_PASSWORD, build_legacy
 from sqlalchemy import create_engine, text
 
 from core.errors import InvalidInput, PermissionDenied
@@ -26,6 +25,7 @@ from core.services.legacy_import_report import Severity
 from integrations.crypto import FernetSecretBox, generate_key
 from integrations.legacy.reader import read_legacy
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork, fake_uow_factory
+from tests.integration.legacy.legacy_schema import WALMART_PASSWORD, build_legacy
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 Run = Callable[..., ImportReport]

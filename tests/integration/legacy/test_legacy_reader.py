@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from legacy_schema import build_legacy
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -19,6 +18,7 @@ from core.services.legacy_import import import_legacy
 from integrations.db.engine import make_engine
 from integrations.legacy.reader import describe, legacy_engine, read_legacy
 from tests.fakes.uow import FakeDatabase, fake_uow_factory
+from tests.integration.legacy.legacy_schema import build_legacy
 
 
 def test_writing_through_the_legacy_engine_is_refused_on_sqlite(legacy_url: str) -> None:

@@ -7,7 +7,6 @@ import dataclasses
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from pdf_samples import DAY, PRINTED_AT, core, edr, item
 
 from core.ports import PacketData
 from integrations.pdf.barcodes import (
@@ -19,6 +18,7 @@ from integrations.pdf.barcodes import (
     upca_modules,
 )
 from integrations.pdf.items_page import render_items_page, unique_items
+from tests.integration.pdf.pdf_samples import DAY, PRINTED_AT, core, edr, item
 
 SCAN_FORMATS = zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.UPCA, zxingcpp.BarcodeFormat.Code128])
 

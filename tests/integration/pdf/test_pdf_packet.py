@@ -6,7 +6,9 @@ import dataclasses
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from pdf_samples import (
+from core.ports import PacketData, PacketRenderer
+from integrations.pdf import PdfPacketRenderer
+from tests.integration.pdf.pdf_samples import (
     PRINTED_AT,
     core,
     edr,
@@ -18,9 +20,6 @@ from pdf_samples import (
     reader,
     two_core_packet,
 )
-
-from core.ports import PacketData, PacketRenderer
-from integrations.pdf import PdfPacketRenderer
 
 
 def render(packet: PacketData) -> bytes:

@@ -5,12 +5,19 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from pdf_samples import DAY, core, edr, one_page_pdf, outline_titles, page_texts, two_core_packet
-
 from core.ports import PacketData
 from integrations.pdf import PdfPacketRenderer
 from integrations.pdf.merge import readable_pdf
 from integrations.pdf.placeholders import DEFAULT_EDR_REASON
+from tests.integration.pdf.pdf_samples import (
+    DAY,
+    core,
+    edr,
+    one_page_pdf,
+    outline_titles,
+    page_texts,
+    two_core_packet,
+)
 
 HTML_LOGIN_PAGE = b"<!DOCTYPE html><html><body>Please log in</body></html>"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from pdf_samples import compact, page_texts, reader
 
 from core.ports import EmployeeScheduleData, PacketEntry, WeekRow, WeekScheduleData
 from integrations.pdf import PdfPacketRenderer
+from tests.integration.pdf.pdf_samples import compact, page_texts, reader
 
 SUNDAY = date(2025, 10, 5)
 

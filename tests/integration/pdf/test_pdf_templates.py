@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pdf_samples import page_texts, reader
 from reportlab.lib.pagesizes import letter
 
 from integrations.pdf import shipped_templates
 from integrations.pdf.template_files import FORMS, generate_templates, render_form
+from tests.integration.pdf.pdf_samples import page_texts, reader
 
 
 def test_shipped_templates_cover_an_event_and_a_daily_form() -> None:
