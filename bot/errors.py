@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import error_modal
 from bot.middleware import describe_request
+from bot.parsing import make_safe
 from core.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def new_reference() -> str:
 
 def friendly_message(error: DomainError) -> str:
     """The text a user sees for a domain error, with field problems listed."""
-    text = error.message
+    text = make_safe(error).message
     if isinstance(error, InvalidInput) and error.fields:
         details = "\n".join(f"• {field}: {problem}" for field, problem in error.fields.items())
         text = f"{text}\n{details}"

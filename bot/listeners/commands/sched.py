@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import Block, cap_blocks, context, header, reply, section
 from bot.container import Container
 from bot.identity import current_actor
+from bot.parsing import escape
 from core.model import Actor
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,9 @@ def parse_command_text(text: str) -> ParsedCommand:
     words = [w for w in words if w.lower() != PUBLIC_WORD]
     if not words:
         return ParsedCommand("", (), "", public)
-    return ParsedCommand(words[0].lower(), tuple(words[1:]), " ".join(words[1:]), public)
+    first = words[0]
+    name = first if first.startswith("<") else first.lower()  # a <@U…> mention keeps its case
+    return ParsedCommand(name, tuple(words[1:]), " ".join(words[1:]), public)
 
 
 @dataclass
@@ -146,7 +149,7 @@ def help_blocks(registry: SubcommandRegistry, *, unknown: str | None = None) -> 
     """The ``/sched help`` card: every subcommand with its examples."""
     blocks: list[Block] = [header("schedbot: /sched")]
     if unknown is not None:
-        blocks.append(section(f"I don't know `{COMMAND} {unknown}`. Here is what I can do:"))
+        blocks.append(section(f"I don't know `{COMMAND} {escape(unknown)}`. Here is what I can do:"))
     for sub in registry.all():
         examples = ", ".join(f"`{e}`" for e in sub.examples)
         text = f"*{sub.name}* — {sub.help}" + (f"\n{examples}" if examples else "")
@@ -195,7 +198,7 @@ def register(app: AsyncApp, container: Container) -> None:
             trigger_id=body.get("trigger_id"), actor=actor, container=container, client=client,
             respond=respond, body=body)
         if sub is None:
-            await request.reply(f"Unknown subcommand `{unknown}`. {help_text(REGISTRY)}",
+            await request.reply(f"Unknown subcommand `{escape(unknown or '')}`. {help_text(REGISTRY)}",
                                 help_blocks(REGISTRY, unknown=unknown))
             return
         if sub.matches is not None and sub.name != parsed.name:

@@ -122,3 +122,13 @@ def test_domain_error_before_a_command_ack_becomes_the_ephemeral_ack() -> None:
         "response_type": "ephemeral",
         "text": "Already approved by @ana.",
     }
+
+
+def test_user_text_quoted_in_a_domain_error_cannot_ping_the_channel() -> None:
+    error = InvalidInput("No employee named <!channel> & co.", {"who": "<!here> is not a person"})
+
+    text = friendly_message(error)
+
+    assert "<!channel>" not in text and "<!here>" not in text
+    assert text == "No employee named &lt;!channel&gt; &amp; co.\n• who: &lt;!here&gt; is not a person"
+    assert friendly_message(error) == text  # escaped once, however often it is shown

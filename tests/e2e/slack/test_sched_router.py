@@ -89,3 +89,16 @@ def test_empty_command_text_parses_to_no_subcommand() -> None:
     parsed = parse_command_text("   ")
 
     assert (parsed.name, parsed.args, parsed.public) == ("", (), False)
+
+
+def test_a_leading_mention_keeps_its_case_while_subcommand_words_are_lowered() -> None:
+    assert parse_command_text("<@U0ABC12|ana> week").name == "<@U0ABC12|ana>"
+    assert parse_command_text("WEEK 12/24").name == "week"
+
+
+def test_an_unknown_word_is_echoed_escaped(post: Post, slack: SlackRequests, fake_slack: FakeSlack) -> None:
+    post(slack.slash_command("<!channel>"))
+
+    reply = _reply(fake_slack)
+    assert "<!channel>" not in str(reply["text"]) and "<!channel>" not in json.dumps(reply["blocks"])
+    assert "&lt;!channel&gt;" in str(reply["text"])
