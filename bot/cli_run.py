@@ -80,7 +80,7 @@ def auto(args: argparse.Namespace) -> int:
             when = f"{row.start:%-I:%M %p}" if row.start else "--"
             print(f"  {when:>8}  {row.employee_name or '-':<24} {row.event_name}")
     for row in summary.unscheduled_rows:
-        print(f"unscheduled: {row.event_name} — {row.reason_text or ', '.join(row.reason_codes)}")
+        print(f"unscheduled: {row.reason_text or row.event_name + ': ' + ', '.join(row.reason_codes)}")
     print("approve from Slack (/sched auto) or review with `schedbot auto --json`")
     return 0
 

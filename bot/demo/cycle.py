@@ -12,7 +12,7 @@ import io
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.bootstrap import Core, build_core, ensure_store
@@ -39,6 +39,20 @@ class DemoSummary:
         print(text, flush=True)
 
 
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The real clock moved by whole days, so ``schedbot demo --date D`` lives on day D."""
+
+    offset: timedelta
+
+    @classmethod
+    def on(cls, day: date) -> ShiftedClock:
+        return cls(timedelta(days=(day - datetime.now(UTC).date()).days))
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
 def demo_settings(directory: Path, sandboxes: RunningSandboxes) -> Settings:
     """Settings pointing at the demo database and the sandboxes; the environment is ignored so the
     demo can never touch a real Crossmark, Retail Link or Slack."""
@@ -63,7 +77,7 @@ def demo_settings(directory: Path, sandboxes: RunningSandboxes) -> Settings:
     )
 
 
-def prepare(directory: Path, today: date) -> tuple[Core, RunningSandboxes]:
+def prepare(directory: Path, today: date, *, pinned: bool = False) -> tuple[Core, RunningSandboxes]:
     """A fresh demo database, migrated, wired to freshly started sandboxes."""
     directory.mkdir(parents=True, exist_ok=True)
     for leftover in directory.glob(f"{DEMO_DB}*"):
@@ -72,7 +86,7 @@ def prepare(directory: Path, today: date) -> tuple[Core, RunningSandboxes]:
     try:
         settings = demo_settings(directory, sandboxes)
         migrate.upgrade(settings.database_url)
-        core = build_core(settings)
+        core = build_core(settings, clock=ShiftedClock.on(today) if pinned else None)
         ensure_store(core)
     except Exception:
         sandboxes.stop()
@@ -86,7 +100,7 @@ def run_cycle(directory: Path, today: date | None = None) -> tuple[DemoSummary, 
 
     started = time.monotonic()
     out = DemoSummary()
-    core, sandboxes = prepare(directory, today or date.today())
+    core, sandboxes = prepare(directory, today or date.today(), pinned=today is not None)
     try:
         services = core.services
         assert services.sync is not None, "the demo always has the Crossmark sandbox"
@@ -105,6 +119,7 @@ def run_cycle(directory: Path, today: date | None = None) -> tuple[DemoSummary, 
         for conflict in events.conflicts[:5]:
             out.add(f"  conflict: {conflict}")
         _auto_and_approve(core, out)
+        _schedule(core, day, out)
         _edr(core, out)
         packet_path = _packet(core, day, directory, out)
         out.add(f"done in {time.monotonic() - started:.1f} s")
@@ -126,11 +141,31 @@ def _auto_and_approve(core: Core, out: DemoSummary) -> None:
             f"{summary.unscheduled} left unscheduled; solver {summary.status_line} "
             f"in {summary.wall_seconds or 0:.1f} s")
     for row in summary.unscheduled_rows:
-        out.add(f"  unscheduled: {row.event_name} — {row.reason_text or ', '.join(row.reason_codes)}")
+        out.add(f"  unscheduled: {row.reason_text or row.event_name + ': ' + ', '.join(row.reason_codes)}")
     approval = services.auto.approve(DEMO_MANAGER, result.run_id)
-    out.add(f"approved        {approval.line} (pushed to the Crossmark sandbox)")
+    pushed = f"{len(approval.pushed)} pushed to the Crossmark sandbox"
+    failed = f", {len(approval.failed)} failed" if approval.failed else ""
+    out.add(f"approved        by the demo manager: {pushed}{failed}")
     for proposal_id, error in approval.failed:
         out.add(f"  push failed: proposal {proposal_id}: {error}")
+
+
+def _schedule(core: Core, day: date, out: DemoSummary) -> None:
+    """Today's schedule by time, the week at a glance, and what is still open."""
+    queries = core.services.queries
+    today = queries.day(DEMO_MANAGER, day)
+    out.add(f"today           {day:%a %m/%d}: {len(today.rows)} assignment(s)")
+    for row in today.rows:
+        hours = f"{row.start:%-I:%M %p}-{row.end:%-I:%M %p}"
+        out.add(f"  {hours:<19} {row.employee_name:<22} {row.event_name}")
+    week = queries.week(DEMO_MANAGER, day)
+    out.add("this week       " + " · ".join(f"{d.day:%a} {len(d.rows)}" for d in week.days)
+            + " assignment(s)")
+    still_open = queries.events(DEMO_MANAGER, "unscheduled")
+    out.add(f"unscheduled     {len(still_open)} event(s) still open")
+    for row in still_open[:8]:
+        due = f"due in {row.days_left} day(s)" if row.days_left is not None else ""
+        out.add(f"  {row.event.name} {due}".rstrip())
 
 
 def _edr(core: Core, out: DemoSummary) -> None:

@@ -29,7 +29,9 @@ def test_the_demo_syncs_schedules_approves_and_builds_the_packet(demo: tuple[lis
     assert "reps synced     created 35" in text_out
     assert "events synced   created" in text_out
     assert "auto-scheduler " in text_out and "proposed" in text_out
-    assert "pushed (pushed to the Crossmark sandbox)" in text_out
+    assert "pushed to the Crossmark sandbox" in text_out
+    assert "today           Thu 11/26:" in text_out and "this week       Sun " in text_out
+    assert "unscheduled     " in text_out
     assert "EDR cache       created" in text_out
     assert f"packet path     {packet.resolve()}" in text_out
 
