@@ -77,12 +77,18 @@ def test_a_valid_edit_is_saved_and_redraws_the_modal_and_the_message(flow: Flow,
     message, review = open_review(flow)
     edit = edit_row(flow, review, "606001-CORE-Super Pretzel")
 
+    # Ben must not already hold another Core of the plan on the chosen day (one Core a day).
+    bens_days = {p.start.date() for p in proposals(plannable) if p.employee_id == "E-BEN"}
+    free = next(d for d in (day(k) for k in range(5, 11)) if d not in bens_days)
     mark = flow.mark()
-    assert ack_json(flow.submit(edit, values("E-BEN", "2025-10-05", "11:45"), user=MANAGER)) == {}
+    assert ack_json(flow.submit(edit, values("E-BEN", free.isoformat(), "11:45"), user=MANAGER)) == {}
     flow.settle(mark, "chat.update")
 
     edited = [p for p in proposals(plannable) if p.status is ProposalStatus.EDITED]
-    assert [(p.employee_id, f"{p.start:%H:%M}") for p in edited] == [("E-BEN", "11:45")]
+    assert ("E-BEN", free, "11:45") in [(p.employee_id, p.start.date(), f"{p.start:%H:%M}") for p in edited]
+    # anything else edited is the pair's Supervisor, moved to the Core's new day
+    others = [p for p in edited if p.employee_id != "E-BEN"]
+    assert all(p.start.date() == free for p in others) and len(others) <= 1
     assert "Ben Baker" in text_of(flow.message(message.channel, message.ts).blocks)
     assert flow.fake.calls("views.update")[-1].params["view_id"] == review.id
 
