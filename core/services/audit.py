@@ -36,11 +36,18 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def record(uow: UnitOfWork, actor: Actor, action: str, entity: str, entity_id: object, *,
-           before: Any = None, after: Any = None, at: datetime, store_id: int | None = None) -> None:
-    """Append one audit row inside the caller's unit of work."""
-    uow.audit.add(AuditEntry(
+def entry(actor: Actor, action: str, entity: str, entity_id: object, *, before: Any = None,
+          after: Any = None, at: datetime, store_id: int | None = None) -> AuditEntry:
+    """An audit row, not yet written (bulk writers collect them for ``uow.audit.add_many``)."""
+    return AuditEntry(
         id=0, actor=actor.label, action=action, entity=entity, entity_id=str(entity_id),
         before=snapshot(before), after=snapshot(after), at=at,
         store_id=store_id if store_id is not None else actor.store_id,
-    ))
+    )
+
+
+def record(uow: UnitOfWork, actor: Actor, action: str, entity: str, entity_id: object, *,
+           before: Any = None, after: Any = None, at: datetime, store_id: int | None = None) -> None:
+    """Append one audit row inside the caller's unit of work."""
+    uow.audit.add(entry(actor, action, entity, entity_id, before=before, after=after, at=at,
+                        store_id=store_id))

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from core.errors import DomainError, InvalidInput, NeedsMfaCode
-from core.model import Actor, Assignment, Condition, Employee, Event, SyncRun
+from core.model import Actor, Assignment, AuditEntry, Condition, Employee, Event, SyncRun
 from core.ports import (
     Clock,
     CrossmarkPort,
@@ -53,6 +53,26 @@ class _Tally:
         """Note something a person has to reconcile."""
         self.conflicts.append(message)
         self.counts["conflicts"] += 1
+
+
+@dataclass(frozen=True)
+class _EventPlan:
+    """One mPlan after comparison: the event it should be and what its reconciliation needs."""
+
+    record: RemoteEvent
+    event: Event
+    held: list[Assignment]
+    remote_holds: bool
+    unknown_condition: str | None
+
+
+@dataclass
+class _Writes:
+    """What an events sync writes at the end, in bulk."""
+
+    audit: list[AuditEntry]
+    new_assignments: list[Assignment] = field(default_factory=list)
+    changed_assignments: list[tuple[Assignment, Assignment]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,7 +169,12 @@ class SyncService:
 
     def _apply_events(self, uow: UnitOfWork, actor: Actor, records: Sequence[RemoteEvent],
                       tally: _Tally) -> None:
+        """Compare every mPlan with its event in memory, then write only the differences, in bulk."""
         store_id, now = actor.store_id, self._clock.now()
+        first_seen: dict[int, RemoteEvent] = {}
+        for r in records:
+            first_seen.setdefault(r.mplan_id, r)
+        records = list(first_seen.values())
         local = {e.mplan_id: e for e in uow.events.list(store_id=store_id)}
         by_rep = {e.rep_id: e for e in uow.employees.list(store_id=store_id) if e.rep_id}
         rows: dict[int, list[Assignment]] = defaultdict(list)
@@ -159,12 +184,16 @@ class SyncService:
             hi = max(r.end_date for r in records) + margin
             for a in uow.assignments.between(store_id, lo, hi):
                 rows[a.event_id].append(a)
+        plans: list[_EventPlan] = []
+        new_events: list[Event] = []
+        changed: list[tuple[Event, Event]] = []
         for record in records:
             existing = local.get(record.mplan_id)
             held = rows.get(existing.id, []) if existing is not None else []
             condition = parse_condition(record.condition)
+            unknown = None
             if condition is None:
-                tally.conflict(f"{record.name}: unknown Crossmark condition {record.condition!r}")
+                unknown = f"{record.name}: unknown Crossmark condition {record.condition!r}"
                 condition = existing.condition if existing is not None else Condition.UNSTAFFED
             remote_holds = record.schedule_start is not None or condition in REMOTE_STAFFED
             if held and not remote_holds and existing is not None:
@@ -172,23 +201,29 @@ class SyncService:
             wanted = event_from_remote(record, existing, store_id=store_id, condition=condition,
                                        synced_at=now)
             if existing is None:
-                wanted = uow.events.add(wanted)
-                local[wanted.mplan_id] = wanted
-                audit.record(uow, actor, "sync.event_create", "event", wanted.id, after=wanted, at=now)
+                new_events.append(wanted)
                 tally.counts["created"] += 1
             elif not same_event(existing, wanted):
-                uow.events.update(wanted)
-                audit.record(uow, actor, "sync.event_update", "event", wanted.id, before=existing,
-                             after=wanted, at=now)
+                changed.append((existing, wanted))
                 tally.counts["updated"] += 1
             else:
                 tally.counts["unchanged"] += 1
-            self._reconcile(uow, actor, record, wanted, held, by_rep, tally, remote_holds)
+            plans.append(_EventPlan(record, wanted, held, remote_holds, unknown))
+        created = {e.mplan_id: e for e in uow.events.add_many(new_events)}
+        uow.events.update_many([wanted for _, wanted in changed])
+        writes = _Writes([audit.entry(actor, "sync.event_create", "event", e.id, after=e, at=now)
+                          for e in created.values()])
+        writes.audit.extend(audit.entry(actor, "sync.event_update", "event", new.id, before=old, after=new,
+                                        at=now) for old, new in changed)
+        for plan in plans:
+            if plan.unknown_condition is not None:
+                tally.conflict(plan.unknown_condition)
+            event = created.get(plan.event.mplan_id, plan.event)
+            self._reconcile(plan.record, event, plan.held, by_rep, tally, plan.remote_holds, writes)
+        self._write_assignments(uow, actor, writes, now)
 
-    def _reconcile(self, uow: UnitOfWork, actor: Actor, record: RemoteEvent, event: Event,
-                   held: list[Assignment], by_rep: dict[str, Employee], tally: _Tally,
-                   remote_holds: bool) -> None:
-        now = self._clock.now()
+    def _reconcile(self, record: RemoteEvent, event: Event, held: list[Assignment],
+                   by_rep: dict[str, Employee], tally: _Tally, remote_holds: bool, writes: _Writes) -> None:
         if not remote_holds:
             for a in held:
                 tally.conflict(f"{event.name}: schedbot has it on {when(a.start)} ({a.employee_id}) but "
@@ -210,9 +245,8 @@ class SyncService:
                 tally.conflict(f"{event.name}: Crossmark has {person.name} on {when(record.schedule_start)}, "
                                f"schedbot has {held[0].employee_id} — kept schedbot's")
                 return
-            row = uow.assignments.add(Assignment(0, event.id, person.id, record.schedule_start,
-                                                 event.store_id, external_id=record.schedule_event_id))
-            audit.record(uow, actor, "sync.assignment_create", "assignment", row.id, after=row, at=now)
+            writes.new_assignments.append(Assignment(0, event.id, person.id, record.schedule_start,
+                                                     event.store_id, external_id=record.schedule_event_id))
             tally.counts["assignments_created"] += 1
             return
         current = mine[0]
@@ -221,10 +255,17 @@ class SyncService:
                            f"schedbot on {when(current.start)} — kept schedbot's")
         elif record.schedule_event_id and current.external_id != record.schedule_event_id:
             fixed = replace(current, external_id=record.schedule_event_id, sync_status="synced")
-            uow.assignments.update(fixed)
-            audit.record(uow, actor, "sync.assignment_update", "assignment", current.id, before=current,
-                         after=fixed, at=now)
+            writes.changed_assignments.append((current, fixed))
             tally.counts["assignments_updated"] += 1
+
+    @staticmethod
+    def _write_assignments(uow: UnitOfWork, actor: Actor, writes: _Writes, now: datetime) -> None:
+        uow.assignments.update_many([fixed for _, fixed in writes.changed_assignments])
+        writes.audit.extend(audit.entry(actor, "sync.assignment_update", "assignment", old.id, before=old,
+                                        after=new, at=now) for old, new in writes.changed_assignments)
+        writes.audit.extend(audit.entry(actor, "sync.assignment_create", "assignment", row.id, after=row,
+                                        at=now) for row in uow.assignments.add_many(writes.new_assignments))
+        uow.audit.add_many(writes.audit)
 
     # ---- reps --------------------------------------------------------------------------------
 
@@ -232,6 +273,8 @@ class SyncService:
         now = self._clock.now()
         people = {e.id: e for e in uow.employees.list(store_id=actor.store_id)}
         taken_ids = {e.id for e in uow.employees.list()}
+        fresh: dict[str, Employee] = {}
+        changed: dict[str, tuple[Employee, Employee]] = {}
         for rep in reps:
             if not rep.rep_id.strip():
                 tally.conflict(f"{rep.name}: Crossmark sent a rep without a RepID")
@@ -243,21 +286,27 @@ class SyncService:
                 if new_id in taken_ids:
                     tally.conflict(f"{rep.name}: employee id {new_id} is taken by another store")
                     continue
-                row = uow.employees.add(employee_from_rep(rep, None, store_id=actor.store_id, new_id=new_id))
-                people[row.id] = row
+                row = employee_from_rep(rep, None, store_id=actor.store_id, new_id=new_id)
+                fresh[row.id] = people[row.id] = row
                 taken_ids.add(row.id)
-                audit.record(uow, actor, "sync.employee_create", "employee", row.id, after=row, at=now)
                 tally.counts["created"] += 1
                 continue
             wanted = employee_from_rep(rep, existing, store_id=actor.store_id, new_id=existing.id)
             if wanted == existing:
                 tally.counts["unchanged"] += 1
                 continue
-            uow.employees.update(wanted)
+            if wanted.id in fresh:
+                fresh[wanted.id] = wanted
+            else:
+                changed[wanted.id] = (changed.get(wanted.id, (existing, wanted))[0], wanted)
             people[wanted.id] = wanted
-            audit.record(uow, actor, "sync.employee_update", "employee", wanted.id, before=existing,
-                         after=wanted, at=now)
             tally.counts["updated"] += 1
+        uow.employees.update_many([new for _, new in changed.values()])
+        trail = [audit.entry(actor, "sync.employee_create", "employee", row.id, after=row, at=now)
+                 for row in uow.employees.add_many(list(fresh.values()))]
+        trail.extend(audit.entry(actor, "sync.employee_update", "employee", new.id, before=old, after=new,
+                                 at=now) for old, new in changed.values())
+        uow.audit.add_many(trail)
 
     # ---- EDR ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,6 +28,8 @@ T = TypeVar("T")
 K = TypeVar("K")
 
 SessionGetter = Callable[[], Session]
+PARENT_CHUNK = 500
+"""Parent keys per ``IN (…)`` lookup of ``add_many``."""
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -68,14 +70,40 @@ class SqlRepository(Generic[T, K]):
             if not explicit_id:
                 values.pop("id", None)
         with savepoint(session, self._table.name):
-            result = cast(CursorResult[Any], session.execute(insert(self._table).values(values)))
-        stored = copy.deepcopy(obj)
+            result = cast(CursorResult[Any], session.execute(insert(self._table), values))
+        stored = copy.copy(obj)
         if self._map.auto_id:
             inserted = result.inserted_primary_key
             new_id = values["id"] if explicit_id or inserted is None else int(inserted[0])
             stored.id = new_id  # type: ignore[attr-defined]
             if explicit_id and session.get_bind().dialect.name == "postgresql":
                 self._advance_sequence(session)
+        return stored
+
+    def add_many(self, objs: Sequence[T]) -> builtins.list[T]:
+        """Insert every object with one multi-row statement in one SAVEPOINT (all or none).
+
+        Returns copies in the same order with their ids set; ids of 0 get the next ids. A batch that
+        carries explicit ids of an auto-numbered table is inserted row by row.
+        """
+        if not objs:
+            return []
+        session = self._session()
+        rows = self._values_many(objs)
+        if self._map.auto_id and any(row.get("id") for row in rows):
+            with savepoint(session, self._table.name):
+                return [self.add(obj) for obj in objs]
+        stored = [copy.copy(obj) for obj in objs]
+        with savepoint(session, self._table.name):
+            if not self._map.auto_id:
+                session.execute(insert(self._table), rows)
+                return stored
+            for row in rows:
+                row.pop("id", None)
+            stmt = insert(self._table).returning(self._table.c.id, sort_by_parameter_order=True)
+            ids = session.execute(stmt, rows).scalars().all()
+        for obj, new_id in zip(stored, ids, strict=True):
+            obj.id = int(new_id)  # type: ignore[attr-defined]
         return stored
 
     def update(self, obj: T) -> None:
@@ -88,6 +116,26 @@ class SqlRepository(Generic[T, K]):
                                      .values(self._values(obj)))
         if rowcount(result) == 0:
             raise NotFound(f"{self._table.name} {key!r} not found")
+
+    def update_many(self, objs: Sequence[T]) -> None:
+        """``update`` each object with one executemany statement in one SAVEPOINT (all or none)."""
+        if not objs:
+            return
+        session = self._session()
+        rows = self._values_many(objs)
+        for obj, row in zip(objs, rows, strict=True):
+            row.update(zip(self._key_params, self._map.key_of(obj), strict=True))
+        pairs = zip(self._map.key, self._key_params, strict=True)
+        stmt = update(self._table).where(*(self._table.c[name] == bindparam(param) for name, param in pairs))
+        with savepoint(session, self._table.name):
+            result = session.execute(stmt, rows)
+            missing = len(rows) - rowcount(result)
+            if missing and session.get_bind().dialect.supports_sane_multi_rowcount:
+                raise NotFound(f"{self._table.name}: {missing} of {len(rows)} rows not found")
+
+    @property
+    def _key_params(self) -> tuple[str, ...]:
+        return tuple(f"key_{name}" for name in self._map.key)
 
     def delete(self, key: K) -> None:
         """Delete the row; deleting a missing row does nothing."""
@@ -117,6 +165,25 @@ class SqlRepository(Generic[T, K]):
                 raise NotFound(f"{parent.table.name} {parent_key!r} not found")
             values["store_id"] = store_id
         return values
+
+    def _values_many(self, objs: Sequence[T]) -> builtins.list[dict[str, Any]]:
+        rows = [self._map.to_values(obj) for obj in objs]
+        parent = self._map.parent
+        if parent is None:
+            return rows
+        wanted = sorted({row[parent.field] for row in rows})
+        owner = parent.table.c[parent.column]
+        stores: dict[Any, Any] = {}
+        for first in range(0, len(wanted), PARENT_CHUNK):
+            chunk = wanted[first:first + PARENT_CHUNK]
+            found = self._session().execute(select(owner, parent.table.c.store_id).where(owner.in_(chunk)))
+            stores.update((key, store_id) for key, store_id in found)
+        for row in rows:
+            store_id = stores.get(row[parent.field])
+            if store_id is None:
+                raise NotFound(f"{parent.table.name} {row[parent.field]!r} not found")
+            row["store_id"] = store_id
+        return rows
 
     def _advance_sequence(self, session: Session) -> None:
         name = self._table.name
@@ -183,6 +250,10 @@ class SqlAuditRepository:
     def add(self, entry: AuditEntry) -> AuditEntry:
         """Append an entry; returns it with its id."""
         return self._repo.add(entry)
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+        """Append entries with one statement; returns them with their ids, in order."""
+        return self._repo.add_many(entries)
 
     def list(self, **where: Any) -> list[AuditEntry]:
         """Entries matching every ``where`` value, oldest first."""

@@ -54,10 +54,13 @@ class RunningSandboxes:
         self.retaillink_server.stop()
 
 
-def start_sandboxes(today: date | None = None, *, days: int = 14,
-                    seed: int = DEFAULT_SEED) -> RunningSandboxes:
-    """Serve a Crossmark and a Retail Link sandbox sharing one dataset (SMS code ``123456``)."""
-    dataset = sandbox_dataset(today or date.today(), days=days, seed=seed)
+def start_sandboxes(today: date | None = None, *, days: int = 14, seed: int = DEFAULT_SEED, reps: int = 35,
+                    mplans: int | None = None) -> RunningSandboxes:
+    """Serve a Crossmark and a Retail Link sandbox sharing one dataset (SMS code ``123456``).
+
+    ``reps`` and ``mplans`` size the dataset (see :func:`sandbox_dataset`).
+    """
+    dataset = sandbox_dataset(today or date.today(), days=days, seed=seed, reps=reps, mplans=mplans)
     crossmark = CrossmarkSandbox(dataset)
     retaillink = RetailLinkSandbox(dataset)
     crossmark_server = crossmark.serve()

@@ -32,6 +32,8 @@ TIMEZONE = "America/Indiana/Indianapolis"
 FIRST_REP_ID = 150001
 FIRST_MPLAN_ID = 31785901
 FIRST_SCHEDULED_EVENT_ID = 43898701
+MIN_REPS = 10
+BULK_DAYS_BACK, BULK_SPREAD_DAYS, BULK_SCHEDULE_EVERY = 7, 84, 5
 
 
 @dataclass
@@ -164,10 +166,18 @@ def _reps(rng: random.Random, count: int = 35) -> list[SandboxRep]:
     return reps
 
 
-def sandbox_dataset(today: date, days: int = 14, seed: int = DEFAULT_SEED) -> SandboxDataset:
-    """A deterministic dataset for ``seed`` with windows around ``today .. today + days``."""
+def sandbox_dataset(today: date, days: int = 14, seed: int = DEFAULT_SEED, *, reps: int = 35,
+                    mplans: int | None = None) -> SandboxDataset:
+    """A deterministic dataset for ``seed`` with windows around ``today .. today + days``.
+
+    ``reps`` sets the team size (at least 8, so every job title is there); ``mplans``, when larger than
+    the seeded set, pads it with :func:`filler_mplans` spread over the sync window, every fifth one
+    Scheduled to a rep (bulk data for benchmarks).
+    """
+    if not MIN_REPS <= reps <= len(FIRST_NAMES) * len(LAST_NAMES):
+        raise ValueError(f"reps must be between {MIN_REPS} and {len(FIRST_NAMES) * len(LAST_NAMES)}")
     rng = random.Random(seed)
-    reps = _reps(rng)
+    team = _reps(rng, reps)
     b = _Builder(today, rng)
     for i in range(days):
         product = CORE_PRODUCTS[i % len(CORE_PRODUCTS)]
@@ -199,8 +209,11 @@ def sandbox_dataset(today: date, days: int = 14, seed: int = DEFAULT_SEED) -> Sa
     audit.condition = "Canceled"
     broken = next(m for m in reversed(b.mplans) if m.sales_tool_path and "-CORE-" in m.name)
     broken.sales_tool_path = f"/salestools/broken-{broken.mplan_id}.pdf"
-    dataset = SandboxDataset(today, reps, b.mplans, b.edr)
+    dataset = SandboxDataset(today, team, b.mplans, b.edr)
     _schedule_a_few(dataset)
+    if mplans is not None and mplans > len(dataset.mplans):
+        filler_mplans(dataset, mplans - len(dataset.mplans), first_day=-BULK_DAYS_BACK,
+                      spread_days=BULK_SPREAD_DAYS, schedule_every=BULK_SCHEDULE_EVERY)
     return dataset
 
 
@@ -239,13 +252,25 @@ def assign(dataset: SandboxDataset, mplan: SandboxMplan, rep: SandboxRep, start:
     return event_id
 
 
-def filler_mplans(dataset: SandboxDataset, count: int) -> list[SandboxMplan]:
-    """Append ``count`` plain Unstaffed mPlans (bulk data for paging and soak tests)."""
+def filler_mplans(dataset: SandboxDataset, count: int, *, first_day: int = 0, spread_days: int = 10,
+                  schedule_every: int = 0) -> list[SandboxMplan]:
+    """Append ``count`` Unstaffed mPlans (bulk data for paging, soak tests and benchmarks).
+
+    Their windows start on ``today + first_day`` … ``+ spread_days - 1``; with ``schedule_every`` = n,
+    every n-th one is Scheduled to the next rep in turn (10:00 on its first day).
+    """
     first = max(m.mplan_id for m in dataset.mplans) + 1
-    day = dataset.today
-    added = [SandboxMplan(first + k, f"{700000 + k}-Shelf Audit {k:04d}", day + timedelta(days=k % 10),
-                          day + timedelta(days=k % 10 + 3)) for k in range(count)]
+    start = dataset.today + timedelta(days=first_day)
+    added: list[SandboxMplan] = []
+    for k in range(count):
+        opens = start + timedelta(days=k % spread_days)
+        name = f"{700000 + k}-Shelf Audit {k:04d}"
+        added.append(SandboxMplan(first + k, name, opens, opens + timedelta(days=3)))
     dataset.mplans.extend(added)
+    if schedule_every > 0:
+        for n, mplan in enumerate(added[::schedule_every]):
+            rep = dataset.reps[n % len(dataset.reps)]
+            assign(dataset, mplan, rep, datetime.combine(mplan.start_date, time(10, 0)))
     return added
 
 

@@ -133,6 +133,15 @@ class FakeRepository(Generic[T]):
         self._uow.write(self._table, key, stored)
         return copy.deepcopy(stored)
 
+    def add_many(self, objs: Sequence[T]) -> list[T]:
+        """``add`` each object in order; all or none, like the SQL one's SAVEPOINT."""
+        staged = dict(self._uow._pending.get(self._table, {}))
+        try:
+            return [self.add(obj) for obj in objs]
+        except Exception:
+            self._uow._pending[self._table] = staged
+            raise
+
     def update(self, obj: T) -> None:
         """Replace the stored row that has ``obj`` 's key; NotFound when there is none."""
         key = self._spec.key(obj)
@@ -141,6 +150,16 @@ class FakeRepository(Generic[T]):
             raise NotFound(f"{self._table} {key!r} not found")
         self._check_unique(obj, key)
         self._uow.write(self._table, key, copy.deepcopy(obj))
+
+    def update_many(self, objs: Sequence[T]) -> None:
+        """``update`` each object in order; all or none, like the SQL one's SAVEPOINT."""
+        staged = dict(self._uow._pending.get(self._table, {}))
+        try:
+            for obj in objs:
+                self.update(obj)
+        except Exception:
+            self._uow._pending[self._table] = staged
+            raise
 
     def delete(self, key: Any) -> None:
         """Delete the row; deleting a missing row does nothing."""
@@ -236,6 +255,10 @@ class FakeAuditRepository:
     def add(self, entry: AuditEntry) -> AuditEntry:
         """Append an entry; returns it with its id."""
         return self._repo.add(entry)
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+        """Append entries in order."""
+        return self._repo.add_many(entries)
 
     def list(self, **where: Any) -> list[AuditEntry]:
         """Entries matching every ``where`` value, oldest first."""

@@ -80,6 +80,28 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
     assert sandbox_dataset(TODAY, seed=1).reps != sandbox_dataset(TODAY, seed=2).reps
 
 
+def test_the_dataset_can_be_sized_for_bulk_syncs() -> None:
+    big = sandbox_dataset(TODAY, reps=200, mplans=5000)
+    bulk = [m for m in big.mplans if "-Shelf Audit " in m.name]
+
+    assert len(big.reps) == 200 and len({r.rep_id for r in big.reps}) == 200
+    assert len({r.title for r in big.reps}) == 200 and len({r.employee_id for r in big.reps}) == 200
+    assert len(big.mplans) == 5000 and len({m.mplan_id for m in big.mplans}) == 5000
+    assert len(bulk) == 5000 - len(sandbox_dataset(TODAY).mplans)
+    assert min(m.start_date for m in bulk) == TODAY - timedelta(days=7)
+    assert max(m.end_date for m in bulk) <= TODAY + timedelta(days=90)
+    scheduled = [m for m in bulk if m.schedule_event_id]
+    assert len(scheduled) == len(bulk[::5]) and all(m.condition == "Scheduled" for m in scheduled)
+    assert {m.schedule_rep_id for m in scheduled} == {r.rep_id for r in big.reps}
+    assert len({m.schedule_event_id for m in big.mplans if m.schedule_event_id}) == len(
+        [m for m in big.mplans if m.schedule_event_id])
+
+
+def test_the_team_size_is_bounded() -> None:
+    with pytest.raises(ValueError, match="reps"):
+        sandbox_dataset(TODAY, reps=3)
+
+
 def test_edr_events_share_the_crossmark_event_numbers(dataset: SandboxDataset) -> None:
     numbers = {m.name[:6] for m in dataset.mplans if "-CORE-" in m.name}
 

@@ -12,6 +12,7 @@ from core.errors import InvalidInput, NeedsMfaCode, PermissionDenied, RemoteErro
 from core.model import Condition, EventType, JobTitle
 from core.ports import EdrItem, EdrReport, RemoteEvent, RemoteRep
 from core.services.sync import SyncService
+from tests.fakes.crossmark import FakeCrossmark
 from tests.unit.services.service_world import LEAD, MANAGER, FakeRetailLink, World, at, day, team
 
 RECORD = RemoteEvent(
@@ -272,3 +273,29 @@ def test_only_managers_run_syncs(club: World) -> None:
     with pytest.raises(PermissionDenied):
         _sync(club).sync_events(LEAD)
     assert club.state() == before and club.crossmark.calls == []
+
+
+class _ListsEveryMplanTwice(FakeCrossmark):
+    """A planning board whose paging repeats every mPlan (the second copy renamed)."""
+
+    def planning_events(self, start: date, end: date) -> list[RemoteEvent]:
+        once = super().planning_events(start, end)
+        return once + [replace(e, name=f"{e.name} again") for e in once]
+
+
+def test_an_mplan_listed_twice_in_one_fetch_becomes_one_event_the_first_copy(club: World) -> None:
+    remote = _ListsEveryMplanTwice()
+    remote.add_events([RECORD])
+    report = SyncService(club.uow_factory, remote, club.clock).sync_events(MANAGER)
+    [ev] = _events(club)
+    assert ev.name == "606034-CORE-X" and report.counts["created"] == 1
+
+
+def test_a_rep_matching_an_employee_created_in_the_same_sync_updates_it_before_it_is_written(
+        club: World) -> None:
+    club.crossmark.rep_list = [RemoteRep("150777", "Nia New", "US123456"),
+                               RemoteRep("150778", "Nia New", "US123456")]
+    report = _sync(club).sync_reps(MANAGER)
+    nia = club.get_employee("US123456")
+    assert nia.rep_id == "150778" and (report.counts["created"], report.counts["updated"]) == (1, 1)
+    assert [e.action for e in club.audit()] == ["sync.employee_create"]
