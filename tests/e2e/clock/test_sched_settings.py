@@ -92,6 +92,7 @@ def test_saved_credentials_are_encrypted_at_rest_and_never_echoed(
         assert uow.settings.get(1, "walmart_edr_password") == CANARY_PASSWORD
         [entry] = uow.audit.list(action="settings.credentials")
     assert entry.after == {"changed": ["walmart_edr_password", "walmart_edr_username"]}
+    fake_slack.wait_for("chat.postMessage")  # the confirmation DM goes out after the ack
     confirmation = next(m for m in fake_slack.messages() if m.text.startswith("Saved"))
     assert "Walmart Retail Link password" in confirmation.text
     sent = [json.dumps(c.params, default=str) for c in fake_slack.calls() if c.method != "views.open"]
