@@ -11,6 +11,8 @@ from bot.services import Services
 from core.model import Actor, Employee, JobTitle, RotationType
 from core.ports import UnitOfWorkFactory
 from core.services.roster import RosterReport
+from core.services.team_review import TeamReviewService
+from integrations.db.unit_of_work import UtcClock
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -33,12 +35,20 @@ def roster_csv(employees: list[Employee], titles: dict[str, str]) -> bytes:
     return out.getvalue().encode()
 
 
+NEW_REPS = 2
+"""Reps left "needs review" in the demo, as if they arrived with the last sync."""
+
+
 def set_up_team(services: Services, uow_factory: UnitOfWorkFactory, actor: Actor, today: date,
                 titles: dict[str, str]) -> RosterReport:
-    """Import the roster, set the rotations, add a holiday and approve two time-off requests."""
+    """Import the roster, review all but the two newest reps (they show the review flow), set the
+    rotations, add a holiday and approve two time-off requests."""
     with uow_factory() as uow:
         employees = uow.employees.list(store_id=actor.store_id)
     report = services.roster.import_csv(actor, roster_csv(employees, titles))
+    review = TeamReviewService(uow_factory, UtcClock())
+    for person in sorted(employees, key=lambda e: e.rep_id or e.id)[:-NEW_REPS]:
+        review.mark_reviewed(actor, person.id)
     with uow_factory() as uow:
         employees = sorted(uow.employees.list(store_id=actor.store_id), key=lambda e: e.rep_id or e.id)
     baristas = [e.id for e in employees if e.job_title is JobTitle.JUICER_BARISTA]

@@ -95,13 +95,14 @@ def test_console_commands_list_users_switch_and_refuse_bad_numbers(
 
 def test_schedbot_shell_reads_stdin_on_the_seeded_demo_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    lines = ["users", "/sched auto 3", "as amanda", "what am I working this week?", "/timeoff list", "quit"]
+    lines = ["users", "home", "/sched auto 3", "as amanda", "what am I working this week?", "/timeoff list", "quit"]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
 
     assert main(["shell", "--dir", str(tmp_path)]) == 0
 
     out = capsys.readouterr().out
     assert "U0DEMOMGR  Demo Manager" in out
+    assert "• 2 new rep(s) to review" in out  # the demo roster is reviewed but for the two newest reps
     assert "== Auto-schedule #1:" in out and "Approve all" in out and "*Solver*: optimal" in out
     assert "you are now Amanda Lee" in out
     assert "Your schedule this week" in out or "You're not scheduled this week" in out
