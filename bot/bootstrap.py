@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.services import Services
 from bot.settings import Settings
-from core.errors import RemoteError
+from core.errors import InvalidInput, RemoteError
 from core.model import DEFAULT_STORE_ID, PaperworkTemplate, Store
 from core.ports import Clock, CrossmarkPort, Notifier, RetailLinkPort, SecretBox, UnitOfWork
 from integrations.crypto import FernetSecretBox
@@ -188,7 +188,13 @@ def make_secret_box(settings: Settings) -> SecretBox:
 
 def ensure_store(core: Core) -> None:
     """Keep the default store's number and timezone in line with the settings, and give a new
-    store the paperwork templates that ship with schedbot."""
+    store the paperwork templates that ship with schedbot. A database that is not migrated to the
+    shipped revision is refused with the command that fixes it."""
+    from integrations.db import migrate
+
+    problem = migrate.pending(core.engine)
+    if problem is not None:
+        raise InvalidInput(f"The database is not ready ({problem}): run `schedbot db upgrade` first.")
     with core.uow() as uow:
         store = uow.stores.get(DEFAULT_STORE_ID)
         if store is None:

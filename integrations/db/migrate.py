@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 import migrations
 from integrations.db.engine import make_engine
@@ -58,3 +59,15 @@ def current(url: str) -> str | None:
 def head() -> str | None:
     """The newest revision shipped with the package."""
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+
+
+def pending(engine: Engine) -> str | None:
+    """Why the database behind ``engine`` is not at the shipped head revision, or None when it is."""
+    with engine.connect() as connection:
+        at = MigrationContext.configure(connection).get_current_revision()
+    newest = head()
+    if at == newest:
+        return None
+    if at is None:
+        return "it has no schema yet"
+    return f"it is at revision {at}, this schedbot needs {newest}"

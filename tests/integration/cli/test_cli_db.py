@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect
@@ -45,3 +46,22 @@ def test_the_console_script_runs_as_a_process() -> None:
     done = subprocess.run([sys.executable, "-m", "bot.cli", "--version"], capture_output=True, text=True,
                           check=False, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("schedbot ")
+
+
+@pytest.mark.parametrize("command", [["clock"], ["sync", "reps"], ["auto", "--days", "3"],
+                                     ["packet", "--date", "2026-12-01", "--out", "x.pdf"]])
+def test_commands_on_an_unmigrated_database_say_how_to_fix_it(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    monkeypatch.chdir(str(tmp_path))
+
+    assert main(command) == 1
+
+    err = capsys.readouterr().err
+    assert "has no schema yet" in err and "schedbot db upgrade" in err
+    engine = create_engine(f"sqlite:///{tmp_path}/empty.db")
+    try:
+        assert inspect(engine).get_table_names() == []  # nothing was created on the way
+    finally:
+        engine.dispose()
