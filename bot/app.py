@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Container
 from bot.errors import handle_error
 from bot.identity import ProfileCache
 from bot.listeners import register_all
 from bot.middleware import install_middleware
+from bot.schedbot_app import SchedbotApp
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,20 @@ def oauth_settings(container: Container) -> AsyncOAuthSettings:
     )
 
 
+def cached_authorize(container: Container, client: AsyncWebClient) -> AsyncInstallationStoreAuthorize:
+    """OAuth-mode authorization that calls ``auth.test`` once per token, not once per request.
+
+    Bolt's default looks the installation up and then asks Slack ``auth.test`` before every ack. The
+    installation is still read each time (a deleted or revoked token stops working at once); only
+    the ``auth.test`` answer for a token is kept.
+    """
+    settings = container.settings
+    return AsyncInstallationStoreAuthorize(
+        installation_store=container.installation_store,  # type: ignore[arg-type]
+        client_id=settings.slack_client_id, client_secret=settings.slack_client_secret.reveal(),
+        logger=logging.getLogger("bot.oauth"), client=client, cache_enabled=True)
+
+
 def build_app(container: Container, *, profiles: ProfileCache | None = None,
               socket_mode: bool = False) -> AsyncApp:
     """The Bolt app for ``container``: verified requests only, ack before work, listeners registered.
@@ -81,15 +98,19 @@ def build_app(container: Container, *, profiles: ProfileCache | None = None,
         "logger": logging.getLogger("bot.bolt"),
     }
     if settings.slack_client_id:
-        app = AsyncApp(client=container.web_client(token=""), oauth_settings=oauth_settings(container),
-                       installation_store=container.installation_store, **common)  # type: ignore[arg-type]
+        client = container.web_client(token="")
+        app = SchedbotApp(client=client, oauth_settings=oauth_settings(container),
+                          installation_store=container.installation_store,
+                          authorize=cached_authorize(container, client), **common)  # type: ignore[arg-type]
         log.info("Slack app in OAuth (multi-workspace) mode")
     elif settings.slack_bot_token:
-        app = AsyncApp(client=container.web_client(), **common)  # type: ignore[arg-type]
+        app = SchedbotApp(client=container.web_client(), **common)  # type: ignore[arg-type]
         log.info("Slack app in single-workspace token mode")
     else:
         raise SlackConfigError("set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (OAuth)")
+    app.use_prompt_acks()
     install_middleware(app, container, profiles)
     register_all(app, container)
     app.error(handle_error)
+    app.prepare()
     return app

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.ack_delivery import AckDelivery, current_delivery
 from bot.container import Container
 from core.model import DEFAULT_STORE_ID
 
@@ -98,7 +99,13 @@ def create_asgi_app(container: Container, bolt_app: AsyncApp | None = None) -> S
         if problem is not None:
             log.warning("rejected a Slack request: %s", problem)
             return PlainTextResponse("invalid request", status_code=401)
-        return await handler.handle(request)
+        delivery = AckDelivery()
+        token = current_delivery.set(delivery)
+        try:
+            return await handler.handle(request)
+        finally:
+            current_delivery.reset(token)
+            delivery.handed_off()
 
     async def oauth(request: Request) -> Response:
         return await handler.handle(request)

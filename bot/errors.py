@@ -21,6 +21,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import error_modal
+from bot.event_dedupe import DuplicateDelivery
 from bot.middleware import describe_request
 from bot.parsing import make_safe
 from core.errors import DomainError, InvalidInput
@@ -90,6 +91,9 @@ async def handle_error(error: Exception, body: dict[str, Any], response: BoltRes
     ``response`` is ``None`` when the listener had already acknowledged; otherwise the returned
     ``BoltResponse`` becomes the acknowledgement.
     """
+    if isinstance(error, DuplicateDelivery):
+        log.info("skipping duplicate event %s (retry %s)", error.event_id, error.retry)
+        return None
     kind, name = describe_request(body)
     if isinstance(error, BoltUnhandledRequestError):
         log.info("no listener for %s %s", kind, name)

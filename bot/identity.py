@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -110,14 +110,37 @@ async def fetch_profile(client: AsyncWebClient, user_id: str) -> SlackProfile | 
     return profile_from_user(user) if isinstance(user, Mapping) else None
 
 
+class ActorLookup:
+    """The actor of one request, resolved on the first ask and shared by later asks.
+
+    The middleware puts one in the context without starting it, so resolving (database, maybe
+    ``users.info``) happens when a listener asks, normally after it has acknowledged.
+    """
+
+    def __init__(self, resolve: Callable[[], Awaitable[Actor | None]]) -> None:
+        self._resolve = resolve
+        self._task: asyncio.Future[Actor | None] | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether someone has asked yet."""
+        return self._task is not None
+
+    async def get(self) -> Actor | None:
+        """The resolved actor (``None`` for bots and requests without a user)."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._resolve())
+        return await asyncio.shield(self._task)
+
+
 async def current_actor(context: Mapping[str, Any]) -> Actor | None:
-    """The actor the middleware resolved for this request (waits if resolution is still running)."""
+    """The actor of this request, resolving it on the first call."""
     actor = context.get(ACTOR_KEY)
     if isinstance(actor, Actor):
         return actor
     pending = context.get(ACTOR_PENDING_KEY)
-    if isinstance(pending, asyncio.Future):
-        result = await pending
+    if isinstance(pending, ActorLookup):
+        result = await pending.get()
         return result if isinstance(result, Actor) else None
     return None
 

@@ -1,7 +1,8 @@
 """Global Bolt middleware: log context, Events API dedupe, Slack user → ``Actor``.
 
-Each step has a time budget well inside Slack's 3-second ack deadline: a stalled database slows
-the work after the ack, never the ack itself.
+None of them touches the database or the Web API before the ack: the dedupe insert and the actor
+lookup are prepared here and done after it (``bot.event_dedupe``, ``bot.identity.current_actor``),
+so a slow or stalled database delays the work, never the acknowledgement.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ from slack_bolt.request.internals import extract_team_id, extract_user_id
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ack_delivery import current_delivery
 from bot.container import Container
-from bot.identity import ACTOR_KEY, ACTOR_PENDING_KEY, ProfileCache
+from bot.event_dedupe import install_dedupe
+from bot.identity import ACTOR_KEY, ACTOR_PENDING_KEY, ActorLookup, ProfileCache
 from core.model import Actor
-from core.ports import UnitOfWorkFactory
 from core.services.identity import SlackProfile, resolve_actor
 
 log = logging.getLogger(__name__)
 
-DEDUPE_BUDGET_SECONDS = 1.2
-ACTOR_BUDGET_SECONDS = 1.0
 PROFILE_WAIT_SECONDS = 10.0
 
 slack_log_context: contextvars.ContextVar[str] = contextvars.ContextVar("slack_log_context", default="-")
@@ -63,15 +63,20 @@ class SlackContextFilter(logging.Filter):
 
 
 class StickyAck(AsyncAck):
-    """An ``ack`` whose response, once given, is never taken back.
+    """An ``ack`` whose response, once given, is never taken back; it can be waited for, and the
+    listener resumes only when the response has been handed to the HTTP server.
 
     Bolt's asyncio runner resets ``ack.response`` to ``None`` when a listener raises after it has
-    acknowledged; if that happens within Bolt's 10 ms polling interval the acknowledgement is lost
-    and Slack sees a timeout. Keeping the first response avoids that race.
+    acknowledged; if that happens before the runner has read the response, the acknowledgement is
+    lost and Slack sees a timeout. Keeping the first response avoids that race. ``wait_given`` lets
+    ``bot.ack_runner`` answer as soon as the ack exists; waiting for the hand-off
+    (``bot.ack_delivery``) keeps the listener's work after the ack from delaying the ack itself.
     """
 
     def __init__(self) -> None:
         self._sent: BoltResponse | None = None
+        self._wake: Callable[..., None] | None = None
+        self._delivery = current_delivery.get()
 
     @property
     def response(self) -> BoltResponse | None:
@@ -82,6 +87,39 @@ class StickyAck(AsyncAck):
     def response(self, value: BoltResponse | None) -> None:
         if value is not None or self._sent is None:
             self._sent = value
+        if value is not None and self._wake is not None:
+            self._wake()
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        """Acknowledge (see ``AsyncAck``); resume once the answer is on its way to Slack."""
+        answer = await super().__call__(*args, **kwargs)
+        if self._delivery is not None:
+            await self._delivery.wait()
+        return answer
+
+    async def wait_given(self, listener: asyncio.Future[Any], timeout: float) -> None:
+        """Wait until a response is given, ``listener`` ends, or ``timeout`` seconds pass.
+
+        One future woken straight from the setter: the waiter resumes on the next loop turn.
+        """
+        if self._sent is not None or listener.done():
+            return
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+
+        def wake(*_: Any) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        self._wake = wake
+        listener.add_done_callback(wake)
+        timer = loop.call_later(timeout, wake)
+        try:
+            await woken
+        finally:
+            timer.cancel()
+            listener.remove_done_callback(wake)
+            self._wake = None
 
 
 class AckGuardMiddleware(AsyncMiddleware):
@@ -114,73 +152,25 @@ class LogContextMiddleware(AsyncMiddleware):
         return "LogContextMiddleware"
 
 
-def remember_event(uow_factory: UnitOfWorkFactory, event_id: str) -> bool:
-    """Store a Slack event id; True on its first delivery."""
-    with uow_factory() as uow:
-        new = uow.processed_events.remember(event_id)
-        uow.commit()
-        return new
-
-
-class EventDedupeMiddleware(AsyncMiddleware):
-    """Acks and skips Events API deliveries whose ``event_id`` was already processed."""
-
-    def __init__(self, container: Container, budget_seconds: float = DEDUPE_BUDGET_SECONDS) -> None:
-        self._container = container
-        self._budget = budget_seconds
-
-    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next) -> BoltResponse:
-        """Let the first delivery through; answer 200 to the rest without running listeners."""
-        event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
-        if not event_id:
-            return await next()
-        work = asyncio.ensure_future(
-            self._container.run_blocking(remember_event, self._container.uow_factory, str(event_id)))
-        work.add_done_callback(_consume_exception)
-        try:
-            first = await asyncio.wait_for(asyncio.shield(work), self._budget)
-        except TimeoutError:
-            log.warning("dedupe of event %s is slow; processing it without waiting", event_id)
-            return await next()
-        if first:
-            return await next()
-        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        log.info("skipping duplicate event %s (retry %s)", event_id, retry)
-        return BoltResponse(status=200, body="")
-
-    @property
-    def name(self) -> str:
-        return "EventDedupeMiddleware"
-
-
 class ActorMiddleware(AsyncMiddleware):
-    """Puts the ``Actor`` of the Slack user into ``context["actor"]`` (``None`` for no user / bots).
+    """Puts an ``ActorLookup`` for the Slack user into the context; nothing is resolved before the ack.
 
-    When resolving takes longer than the budget, the ack goes out anyway and listeners get the actor
-    from ``await bot.identity.current_actor(context)``.
+    Listeners get the ``Actor`` (``None`` for no user / bots) with
+    ``await bot.identity.current_actor(context)``, which resolves it on the first call.
     """
 
-    def __init__(self, container: Container, profiles: ProfileCache | None = None,
-                 budget_seconds: float = ACTOR_BUDGET_SECONDS) -> None:
+    def __init__(self, container: Container, profiles: ProfileCache | None = None) -> None:
         self._container = container
         self._profiles = profiles or ProfileCache()
-        self._budget = budget_seconds
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next) -> BoltResponse:
-        """Resolve the actor of the request within the budget."""
+        """Attach the (not yet started) lookup of the request's user."""
         user_id = extract_user_id(req.body)
         req.context[ACTOR_KEY] = None
-        if not user_id:
-            return await next()
-        team_id = extract_team_id(req.body) or ""
-        client: AsyncWebClient = req.context.client
-        work = asyncio.ensure_future(self._resolve(client, team_id, user_id))
-        work.add_done_callback(_consume_exception)
-        try:
-            req.context[ACTOR_KEY] = await asyncio.wait_for(asyncio.shield(work), self._budget)
-        except TimeoutError:
-            log.warning("resolving the Slack user is slow; acknowledging first")
-            req.context[ACTOR_PENDING_KEY] = work
+        if user_id:
+            team_id = extract_team_id(req.body) or ""
+            client: AsyncWebClient = req.context.client
+            req.context[ACTOR_PENDING_KEY] = ActorLookup(lambda: self._resolve(client, team_id, user_id))
         return await next()
 
     async def _resolve(self, client: AsyncWebClient, team_id: str, user_id: str) -> Actor | None:
@@ -204,14 +194,9 @@ class ActorMiddleware(AsyncMiddleware):
         return "ActorMiddleware"
 
 
-def _consume_exception(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
-
-
 def install_middleware(app: Any, container: Container, profiles: ProfileCache | None = None) -> None:
     """Register the global middleware on a Bolt ``AsyncApp`` in their required order."""
     app.use(AckGuardMiddleware())
     app.use(LogContextMiddleware())
-    app.use(EventDedupeMiddleware(container))
+    install_dedupe(app, container)
     app.use(ActorMiddleware(container, profiles))

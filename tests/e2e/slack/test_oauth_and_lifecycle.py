@@ -247,3 +247,22 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
         time.sleep(0.02)
+
+
+def test_auth_test_is_asked_once_per_token_not_before_every_ack(
+    oauth_server: tuple[ServerThread, DbInstallationStore],
+    slack: SlackRequests,
+    fake_slack: FakeSlack,
+    probe: Probe,
+) -> None:
+    running, _ = oauth_server
+    _install(running.url)
+    fake_slack.clear_calls()
+
+    for _ in range(3):
+        req = slack.slash_command("probe")
+        answer = httpx.post(f"{running.url}/slack/events", content=req.body, headers=req.headers, timeout=3.0)
+        assert answer.status_code == 200
+
+    probe.wait("probe", 3)
+    assert len(fake_slack.calls("auth.test")) == 1

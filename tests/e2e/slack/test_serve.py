@@ -45,3 +45,11 @@ def test_socket_mode_app_does_not_need_a_signing_secret() -> None:
     app = build_app(Container(settings=settings, uow_factory=FakeUnitOfWork), socket_mode=True)
 
     assert app.client.token == "xoxb-socket"
+
+
+def test_http_server_parses_with_httptools_and_keeps_no_access_log(container: Container) -> None:
+    config = http_server(container, "127.0.0.1", 0).config
+    config.load()
+
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert config.access_log is False
