@@ -1,6 +1,6 @@
 """Benchmark: how fast the Slack edge acknowledges signed requests while work runs after the ack.
 
-Usage: ``python benchmarks/slack_ack.py [--n 500] [--concurrency 20] [--work 1.0] [--warmup 60] [--json]``.
+Usage: ``python benchmarks/slack_ack.py [--n 500] [--concurrency 20] [--work 1.0] [--warmup 0] [--json]``.
 For SQLite (and PostgreSQL when ``TEST_DATABASE_URL`` is set) it migrates a fresh database, starts
 the real ASGI app under uvicorn in a child process (as ``schedbot serve`` does, one worker) against
 a fake Slack Web API, fires N signed requests (slash commands, button clicks, events; after its ack
@@ -11,8 +11,8 @@ number of non-2xx answers (timeouts at Slack's 3 s deadline count as non-2xx).
 The load generator runs in a process of its own (the fake Slack lives in this one) and speaks
 HTTP/1.1 over raw keep-alive sockets with pre-built signed requests, so on a small machine it costs
 far less CPU than the server it measures; the text output shows both processes' CPU per request.
-``--warmup`` requests (not counted) go first, so one-off costs (imports, first ``users.info`` per
-user, database connections) stay out of the figures.
+By default the figures include the cold start (first ``auth.test``, first ``users.info`` per user,
+new database connections); ``--warmup N`` sends N uncounted requests first to leave it out.
 Targets: p99 < 300 ms at concurrency 20, zero non-2xx, >= 200 requests/s on one worker.
 """
 
@@ -317,7 +317,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--work", type=float, default=1.0, help="seconds of work after each ack")
-    parser.add_argument("--warmup", type=int, default=60, help="uncounted requests sent first")
+    parser.add_argument("--warmup", type=int, default=0, help="uncounted requests sent first")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve-child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--load-child", metavar="URL", help=argparse.SUPPRESS)

@@ -112,6 +112,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
+    """Listen backlog: the default of 5 drops connections when the bot makes many calls at once
+    (a burst of acks each answering on its ``response_url``), and a dropped connection is only
+    retried by TCP after a second."""
 
     def __init__(self, fake: FakeSlack) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -150,6 +154,11 @@ class FakeSlack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def listen_backlog(self) -> int:
+        """How many connections may wait to be accepted."""
+        return _Server.request_queue_size
 
     @property
     def root_url(self) -> str:

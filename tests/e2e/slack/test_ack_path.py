@@ -19,6 +19,7 @@ from bot.ack_delivery import current_delivery
 from bot.app import build_app
 from bot.asgi import create_asgi_app
 from bot.container import Container
+from bot.fake_slack import FakeSlack
 from bot.identity import ACTOR_PENDING_KEY, ActorLookup, current_actor
 from bot.listener_matching import BodyMatcher
 from bot.schedbot_app import SchedbotApp
@@ -200,3 +201,25 @@ def test_every_body_only_matcher_is_replaced_also_for_listeners_added_later(bolt
     assert len(bolt_app.registered_listeners()) > 40
     assert not [m for m in matchers if isinstance(m, AsyncBuiltinListenerMatcher)]
     assert sum(isinstance(m, BodyMatcher) for m in matchers) >= len(bolt_app.registered_listeners())
+
+
+def test_concurrent_first_requests_share_one_auth_test(
+    server: ServerThread, slack: SlackRequests, fake_slack: FakeSlack, probe: Probe
+) -> None:
+    requests = [slack.slash_command("probe", user_id="U0ANA") for _ in range(12)]
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(timeout=ACK_DEADLINE_SECONDS) as client:
+            url = f"{server.url}/slack/events"
+            posts = (client.post(url, content=r.body, headers=r.headers) for r in requests)
+            answers = await asyncio.gather(*posts)
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(burst()) == [200] * 12
+    probe.wait("probe", 12)
+    assert len(fake_slack.calls("auth.test")) == 1
+
+
+def test_the_fake_slack_accepts_a_burst_of_connections() -> None:
+    with FakeSlack() as fake:
+        assert fake.listen_backlog >= 64
