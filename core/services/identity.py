@@ -76,14 +76,22 @@ def _employee_by_email(uow: UnitOfWork, email: str, store_id: int) -> Employee |
     return matches[0] if len(matches) == 1 else None
 
 
+@dataclass(frozen=True)
+class _LinkAttempt:
+    """What linking by email did: the new link, and whether an employee had that email at all."""
+
+    link: SlackLink | None
+    employee_found: bool
+
+
 def _link_by_email(uow_factory: UnitOfWorkFactory, slack_user_id: str, email: str, *,
-                   team_id: str | None, store_id: int, now: datetime) -> SlackLink | None:
+                   team_id: str | None, store_id: int, now: datetime) -> _LinkAttempt:
     with uow_factory() as uow:
         employee = _employee_by_email(uow, email, store_id)
         if employee is None:
-            return None
+            return _LinkAttempt(None, employee_found=False)
         if uow.slack_links.list(employee_id=employee.id):
-            return None
+            return _LinkAttempt(None, employee_found=True)
         link = SlackLink(slack_user_id=slack_user_id, role=default_role_for(employee),
                          team_id=team_id, store_id=store_id, employee_id=employee.id)
         try:
@@ -95,8 +103,8 @@ def _link_by_email(uow_factory: UnitOfWorkFactory, slack_user_id: str, email: st
                 at=now, store_id=store_id))
             uow.commit()
         except Conflict:
-            return None
-        return link
+            return _LinkAttempt(None, employee_found=True)
+        return _LinkAttempt(link, employee_found=True)
 
 
 def _stored_link(uow_factory: UnitOfWorkFactory, slack_user_id: str) -> SlackLink | None:
@@ -130,9 +138,11 @@ def resolve_actor(uow_factory: UnitOfWorkFactory, slack_user_id: str, *, team_id
         return Actor(slack_user_id, link.role, link.employee_id, link.store_id)
     email = _normalise_email(profile.email if profile is not None else None)
     if email is not None:
-        created = _link_by_email(uow_factory, slack_user_id, email, team_id=team_id,
+        attempt = _link_by_email(uow_factory, slack_user_id, email, team_id=team_id,
                                  store_id=store_id, now=now or datetime.now(UTC))
-        if created is None:
+        created = attempt.link
+        if created is None and attempt.employee_found:
+            # a concurrent request of the same user may have linked them a moment ago
             created = _stored_link(uow_factory, slack_user_id)
         if created is not None:
             return Actor(slack_user_id, created.role, created.employee_id, created.store_id)

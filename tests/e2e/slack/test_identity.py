@@ -178,6 +178,21 @@ def test_user_slack_cannot_describe_is_an_unlinked_employee(db: FakeDatabase) ->
     assert _resolve(db, "U404", _Profiles()) == Actor("U404", Role.EMPLOYEE, None)
 
 
+def test_user_whose_email_matches_no_employee_costs_two_transactions_not_three(db: FakeDatabase) -> None:
+    _seed(db, Employee("E1", "Ana", email="ana@x.com"))
+    opened: list[str] = []
+
+    def counting() -> FakeUnitOfWork:
+        opened.append("uow")
+        return FakeUnitOfWork(db)
+
+    actor = resolve_actor(counting, "U1", team_id="T1", admins=(),
+                          profile_lookup=_Profiles(SlackProfile("U1", email="nobody@x.com")))
+
+    assert actor == Actor("U1", Role.EMPLOYEE, None)
+    assert len(opened) == 2
+
+
 async def test_profile_cache_expires_after_its_ttl(fake_slack: FakeSlack) -> None:
     from bot.container import Container
     from bot.settings import Settings
