@@ -2,9 +2,11 @@
 
 One boolean per candidate (per candidate *and start* for types with several fixed starts, e.g.
 Digitals), one "unscheduled" boolean per event, Core slot booleans per person and day, and the
-auxiliaries of the soft terms. ``terms`` holds every named penalty as (coefficient, variable) pairs
-plus a constant, so a solution can be reported term by term ("rule X bent, penalty N") and the
-objective can be set to any subset of terms (the coverage phase leaves fairness out).
+auxiliaries of the soft terms. Regular Core events are aggregated (``core_layout``): a boolean per
+(Core, day) and per (person, day) instead of per (Core, person, day), matched after solving.
+``terms`` holds every named penalty as (coefficient, variable) pairs plus a constant, so a solution
+can be reported term by term ("rule X bent, penalty N") and the objective can be set to any subset of
+terms.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from core.model import EventType
+from core.scheduling.core_layout import CoreLayout, core_layout
 from core.scheduling.plan import Placement, Plan, assign_supervisor_starts, shift_loads
 from core.scheduling.problem import SHIFT_TYPES, Problem, sunday_of
 from core.scheduling.weights import PENALTY_NAMES, SCALE
@@ -32,14 +35,23 @@ def _sum(items: Sequence[IntVar]) -> cp_model.LinearExprT:
 class ScheduleModel:
     """Builds the model; ``hint`` loads a plan as a complete hint, ``read`` turns values into a plan."""
 
-    def __init__(self, problem: Problem, *, force: int | None = None) -> None:
+    def __init__(self, problem: Problem, *, force: int | None = None,
+                 layout: CoreLayout | None = None) -> None:
         self.pb = problem
+        self.layout = layout if layout is not None else core_layout(problem)
         self.m = cp_model.CpModel()
         self.terms: dict[str, list[tuple[int, IntVar]]] = {n: [] for n in PENALTY_NAMES}
         self.constants: dict[str, int] = dict.fromkeys(PENALTY_NAMES, 0)
-        self.vars: list[list[IntVar]] = []
-        self.var_starts: list[list[int | None]] = []
+        self.vars: list[Sequence[IntVar]] = [()] * len(problem.candidates)
+        """Booleans per candidate (none for aggregated Core candidates)."""
+        self.var_starts: list[Sequence[int | None]] = [()] * len(problem.candidates)
+        self.own: dict[tuple[int, date], list[int]] = defaultdict(list)
+        """(person, day) -> candidates with booleans of their own."""
         self.u: dict[int, IntVar] = {}
+        self.x: dict[tuple[int, date], IntVar] = {}
+        """(regular Core, day) -> it goes on that day."""
+        self.r: dict[tuple[int, date], IntVar] = {}
+        """(person, day) -> works a regular Core that day."""
         self.z: dict[tuple[int, date, int], IntVar] = {}
         self.sup_any: dict[tuple[int, date], IntVar] = {}
         self.works: dict[tuple[int, date], IntVar] = {}
@@ -49,6 +61,7 @@ class ScheduleModel:
         self.load: dict[int, IntVar] = {}
         self._variables()
         self._coverage(force)
+        self._regular_cores_per_day()
         self._per_person_day()
         self._week_cap()
         self._pairing()
@@ -72,7 +85,7 @@ class ScheduleModel:
         objective.offset = float(sum(self.constants[n] for n in names))
 
     def fix_coverage(self, plan: Plan) -> None:
-        """Keep exactly the events of ``plan`` scheduled (the fairness phase only re-arranges)."""
+        """Keep exactly the events of ``plan`` scheduled (only re-arrange them)."""
         for i, u in self.u.items():
             self.m.add(u == (0 if i in plan else 1))
 
@@ -80,18 +93,47 @@ class ScheduleModel:
 
     def _variables(self) -> None:
         new = self.m.new_bool_var
-        for c in self.pb.candidates:
+        lay = self.layout
+        aggregated = lay.aggregated
+        for ci, c in enumerate(self.pb.candidates):
+            if ci in aggregated:
+                continue
             one = self.pb.events[c.event].type in _ONE_VAR_TYPES
             starts: list[int | None] = [None] if one else list(c.starts)
             vs = [new("") for _ in starts]
-            self.vars.append(vs)
-            self.var_starts.append(starts)
+            self.vars[ci] = vs
+            self.var_starts[ci] = starts
+            self.own[(c.employee, c.day)].append(ci)
             for name, value in c.penalties:
                 self.terms[name].extend((value, v) for v in vs)
+        for (i, day), penalties in sorted(lay.day_cost.items()):
+            x = new(f"x{i}_{day:%m%d}")
+            self.x[(i, day)] = x
+            for name, value in penalties:
+                self.terms[name].append((value, x))
+        for day, people in sorted(lay.profile.items()):
+            for p, (_, penalties) in sorted(people.items()):
+                r = new(f"r{p}_{day:%m%d}")
+                self.r[(p, day)] = r
+                for name, value in penalties:
+                    self.terms[name].append((value, r))
+        self.x_of: dict[int, list[IntVar]] = defaultdict(list)
+        for (i, _), x in sorted(self.x.items()):
+            self.x_of[i].append(x)
+
+    def core_vars(self, p: int, day: date) -> list[tuple[tuple[int, ...], IntVar]]:
+        """Every Core boolean of one person and day, with the slot starts it allows."""
+        pb = self.pb
+        out = [(pb.candidates[ci].starts, self.vars[ci][0]) for ci in self.own.get((p, day), ())
+               if pb.events[pb.candidates[ci].event].type is EventType.CORE]
+        r = self.r.get((p, day))
+        if r is not None:
+            out.append((self.layout.profile[day][p][0], r))
+        return out
 
     def _coverage(self, force: int | None) -> None:
         for i, ev in enumerate(self.pb.events):
-            lits = [v for ci in self.pb.by_event.get(i, ()) for v in self.vars[ci]]
+            lits = [v for ci in self.pb.by_event.get(i, ()) for v in self.vars[ci]] + self.x_of.get(i, [])
             if not lits:
                 if i == force:
                     self.m.add_bool_or([])
@@ -105,18 +147,30 @@ class ScheduleModel:
             if i == force:
                 self.m.add(u == 0)
 
+    def _regular_cores_per_day(self) -> None:
+        """As many regular Cores on a day as people working a regular Core that day."""
+        per_day: dict[date, list[IntVar]] = defaultdict(list)
+        people: dict[date, list[IntVar]] = defaultdict(list)
+        for (_, day), x in self.x.items():
+            per_day[day].append(x)
+        for (_, day), r in self.r.items():
+            people[day].append(r)
+        for day in sorted(set(per_day) | set(people)):
+            self.m.add(_sum(per_day[day]) == _sum(people[day]))
+
     def _per_person_day(self) -> None:
         pb = self.pb
-        for (p, day), cis in pb.by_employee_day.items():
-            shifts: list[IntVar] = []
-            cores: list[tuple[int, IntVar]] = []
+        for (p, day) in pb.by_employee_day:
+            cis = self.own.get((p, day), ())
+            cores = self.core_vars(p, day)
+            shifts: list[IntVar] = [v for _, v in cores]
             sups: list[IntVar] = []
             items: list[tuple[IntVar, int, int]] = []
             for ci in cis:
                 etype = pb.events[pb.candidates[ci].event].type
                 if etype is EventType.CORE:
-                    cores.append((ci, self.vars[ci][0]))
-                elif etype is EventType.SUPERVISOR:
+                    continue
+                if etype is EventType.SUPERVISOR:
                     sups.append(self.vars[ci][0])
                 else:
                     for s, v in zip(self.var_starts[ci], self.vars[ci], strict=True):
@@ -141,11 +195,11 @@ class ScheduleModel:
                 self._no_overlap(items, z_items)
 
     def _core_slots(self, p: int, day: date,
-                    cores: list[tuple[int, IntVar]]) -> list[tuple[IntVar, int, int]]:
+                    cores: list[tuple[tuple[int, ...], IntVar]]) -> list[tuple[IntVar, int, int]]:
         if not cores:
             return []
         pb = self.pb
-        union = sorted({s for ci, _ in cores for s in pb.candidates[ci].starts})
+        union = sorted({s for starts, _ in cores for s in starts})
         length = pb.core_len.get((p, day), 0)
         zs = {s: self.m.new_bool_var(f"z{p}_{day:%m%d}_{s}") for s in union}
         for s, z in zs.items():
@@ -153,8 +207,7 @@ class ScheduleModel:
             if s in pb.core_slots:
                 self.terms["slot_imbalance"].append((pb.core_slots.index(s) * SCALE, z))
         self.m.add(_sum(list(zs.values())) == _sum([v for _, v in cores]))
-        for ci, v in cores:
-            allowed = pb.candidates[ci].starts
+        for allowed, v in cores:
             banned = [zs[s] for s in union if s not in allowed]
             if banned:
                 self.m.add(_sum([v, *banned]) <= 1)
@@ -189,11 +242,13 @@ class ScheduleModel:
             for day in days:
                 w = self.m.new_bool_var(f"w{p}_{day:%m%d}")
                 self.works[(p, day)] = w
-                shifts: list[IntVar] = []
-                for ci in pb.by_employee_day[(p, day)]:
+                shifts: list[IntVar] = [v for _, v in self.core_vars(p, day)]
+                for ci in self.own.get((p, day), ()):
                     etype = pb.events[pb.candidates[ci].event].type
-                    if etype in SHIFT_TYPES:
+                    if etype is EventType.JUICER:
                         shifts.extend(self.vars[ci])
+                    elif etype is EventType.CORE:
+                        continue
                     elif etype is not EventType.SUPERVISOR:
                         for v in self.vars[ci]:
                             self.m.add_implication(v, w)
@@ -210,6 +265,9 @@ class ScheduleModel:
             for i in evs:
                 for ci in pb.by_event.get(i, ()):
                     core_lits[(key, pb.candidates[ci].day)].extend(self.vars[ci])
+                for day in pb.days:
+                    if (i, day) in self.x:
+                        core_lits[(key, day)].append(self.x[(i, day)])
         for i, ev in enumerate(pb.events):
             if ev.type is not EventType.SUPERVISOR or not ev.pair_key:
                 continue
@@ -259,9 +317,9 @@ class ScheduleModel:
     def _fairness(self) -> None:
         pb = self.pb
         own: dict[int, list[IntVar]] = defaultdict(list)
-        for ci, c in enumerate(pb.candidates):
-            if pb.events[c.event].type is EventType.CORE and pb.employees[c.employee].shift_pool:
-                own[c.employee].extend(self.vars[ci])
+        for (p, day) in pb.by_employee_day:
+            if pb.employees[p].shift_pool:
+                own[p].extend(v for _, v in self.core_vars(p, day))
         units = pb.weights.share_units
         for p, emp in enumerate(pb.employees):
             if not emp.shift_pool:
@@ -326,6 +384,9 @@ class ScheduleModel:
             for s, v in zip(self.var_starts[pl.candidate], self.vars[pl.candidate], strict=True):
                 if s is None or s == pl.start:
                     values[v.index] = 1
+            if pl.candidate in self.layout.aggregated:
+                values[self.x[(ev, c.day)].index] = 1
+                values[self.r[(c.employee, c.day)].index] = 1
             busy.add((c.employee, c.day))
             if etype is EventType.CORE:
                 core_at[(c.day, pl.start)] += 1
@@ -362,6 +423,8 @@ class ScheduleModel:
         for vs in self.vars:
             yield from vs
         yield from self.u.values()
+        yield from self.x.values()
+        yield from self.r.values()
         yield from self.z.values()
         yield from self.sup_any.values()
         yield from self.works.values()
@@ -392,5 +455,30 @@ class ScheduleModel:
                 else:
                     assert s is not None
                     plan[c.event] = Placement(ci, s)
+        plan.update(self._match_regular_cores(solution))
         plan.update(assign_supervisor_starts(pb, sups))
+        return plan
+
+    def _match_regular_cores(self, solution: Sequence[int]) -> Plan:
+        """Pair each day's chosen regular Cores with its chosen people: earliest due first, in person
+        order (every pairing is allowed and costs the same)."""
+        pb = self.pb
+        events: dict[date, list[int]] = defaultdict(list)
+        people: dict[date, list[int]] = defaultdict(list)
+        for (i, day), x in self.x.items():
+            if solution[x.index]:
+                events[day].append(i)
+        for (p, day), r in self.r.items():
+            if solution[r.index]:
+                people[day].append(p)
+        cand_at = {(pb.candidates[ci].event, pb.candidates[ci].employee, pb.candidates[ci].day): ci
+                   for ci in self.layout.aggregated}
+        plan: Plan = {}
+        for day, evs in events.items():
+            evs.sort(key=lambda i: (pb.events[i].due, pb.events[i].id))
+            for i, p in zip(evs, sorted(people[day]), strict=True):
+                ci = cand_at[(i, p, day)]
+                slot = next(st for st in self.layout.profile[day][p][0]
+                            if solution[self.z[(p, day, st)].index])
+                plan[i] = Placement(ci, slot)
         return plan

@@ -1,7 +1,8 @@
 """Fairness polish: single Core moves that lower the objective, from over- to under-served people.
 
-Between the coverage phase and the fairness phase of the solve, this hill-climbs with exact
-incremental deltas (static candidate penalties, fairness, Core slot balance, churn). It never
+Before the solve, this hill-climbs the hint with exact incremental deltas (static candidate
+penalties, fairness, Core slot balance, churn), so CP-SAT starts from a fair plan even when its LP
+has not finished the root yet (a big model, a loaded machine); it also polishes the fallback. It never
 changes which events are scheduled, and a Core whose Supervisor is placed keeps its day.
 """
 
@@ -98,10 +99,9 @@ class _Polisher:
             if here is not None and there is not None and there + self.units >= here:
                 continue
             for s in c.starts:
-                if self.st.fits(ci, s):
-                    d = self.delta(ev, old, ci, s)
-                    if d < 0 and (best is None or d < best[0]):
-                        best = (d, ci, s)
+                d = self.delta(ev, old, ci, s)
+                if d < 0 and (best is None or d < best[0]) and self.st.fits(ci, s):
+                    best = (d, ci, s)
         self.st.place(old.candidate, old.start)
         return best
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from core.model import EventType, JobTitle
 from core.scheduling.weights import DEFAULT_WEIGHTS, Weights
@@ -20,6 +20,7 @@ SHIFT_TYPES = frozenset({EventType.CORE, EventType.JUICER})
 """Event types that fill a person's working day: at most one per person and day."""
 
 
+@lru_cache(maxsize=4096)
 def sunday_of(day: date) -> date:
     """The Sunday that starts ``day``'s Sunday-Saturday week."""
     return day - timedelta(days=(day.weekday() + 1) % 7)

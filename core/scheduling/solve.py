@@ -1,9 +1,11 @@
 """The engine entry point: ``solve(problem, options) -> Solution``.
 
 A plain function of plain, picklable data, so the bot can run it in a process or thread pool and
-never stall the Slack event loop. It builds the greedy plan, hints it, runs CP-SAT within the wall
-budget, and falls back to the greedy plan when the solver returns nothing usable. Problems too large
-for one model are solved week by week, each week seeing the weeks before it as fixed.
+never stall the Slack event loop. It builds the greedy plan (repaired and polished), hints it, runs
+one CP-SAT solve of the whole objective within the wall budget (an LP-guided worker for the bound,
+neighbourhood search beside it; the gap is against the whole objective), and falls back to the greedy
+plan when the solver returns nothing usable. Problems too large for one model are solved week by
+week, each week seeing the weeks before it as fixed (no global bound then).
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from core.model import EventType
+from core.scheduling.core_layout import CoreLayout, core_layout
 from core.scheduling.cpsat_model import ScheduleModel
 from core.scheduling.greedy import greedy
 from core.scheduling.plan import Plan, evaluate, structural_problems, total_points
 from core.scheduling.polish import polish
 from core.scheduling.problem import Candidate, FixedPin, Problem, sunday_of
 from core.scheduling.repair import repair
-from core.scheduling.weights import PENALTY_NAMES, SCALE
+from core.scheduling.weights import SCALE
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,12 @@ class SolveOptions:
     max_deterministic_time: float | None = None
     random_seed: int = 0
     use_hint: bool = True
-    decompose_above: int = 120_000
-    """Solve week by week when the model would have more candidate literals than this."""
+    decompose_above: int = 100_000
+    """Solve week by week when the model would have more candidate booleans than this."""
     engine: str = "cpsat"
     """"greedy" skips CP-SAT and returns the repaired greedy plan."""
     log: bool = False
+    polish: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,19 +76,25 @@ class _FirstPlan(cp_model.CpSolverSolutionCallback):
             self.first = time.perf_counter() - self.started
 
 
-def _solver(options: SolveOptions, seconds: float, deterministic: float | None, *,
-            workers: int | None, lp_level: int | None = None) -> cp_model.CpSolver:
+def _solver(options: SolveOptions, seconds: float, deterministic: float | None) -> cp_model.CpSolver:
+    """CP-SAT as tuned on 2 cores: probing off; the full-problem worker runs the strong LP
+    (linearization level 2, which bounds fairness and coverage tightly), the other workers do
+    large-neighbourhood search and local search around the incumbent."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     cpus = os.cpu_count() or 1
+    workers = max(1, min(options.num_workers or cpus, cpus))
     p.max_time_in_seconds = max(0.05, seconds)
-    p.num_workers = max(1, min(workers or cpus, cpus))
+    p.num_workers = workers
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
     p.random_seed = options.random_seed
     p.log_search_progress = options.log
-    if lp_level is not None:
-        p.linearization_level = lp_level
+    if workers == 1:
+        p.linearization_level = 2
+    else:
+        p.ignore_subsolvers.append("default_lp")
+        p.extra_subsolvers.append("max_lp")
     if deterministic is not None:
         p.max_deterministic_time = deterministic
     return solver
@@ -99,59 +109,42 @@ class _Run:
     first: float | None
     gap: float | None = None
     by_solver: bool = False
-    """False when the plan is the polished hint (the solver found nothing in time)."""
+    """False when the plan is the hint (the solver found nothing in time)."""
+    note: str | None = None
 
 
-def _gap(solver: cp_model.CpSolver) -> float:
-    obj, bound = solver.objective_value, solver.best_objective_bound
-    return max(0.0, (obj - bound) / max(1.0, abs(obj)))
+def _gap(objective: float, bound: float) -> float:
+    return max(0.0, (objective - bound) / max(1.0, abs(objective)))
 
 
 def run_cpsat(problem: Problem, hint: Plan, options: SolveOptions, seconds: float,
-              started: float, *, force: int | None = None) -> _Run:
-    """Two phases: coverage and every term but fairness (one LP-guided worker), then fairness
-    with the set of scheduled events fixed (all workers). When the first phase runs out of time
-    before any solution, the (valid) hint goes on to the fairness phase instead."""
-    model = ScheduleModel(problem, force=force)
-    deadline = started + seconds
-    det = options.max_deterministic_time
-    model.set_objective([n for n in PENALTY_NAMES if n != "fairness"])
+              started: float, *, force: int | None = None, layout: CoreLayout | None = None) -> _Run:
+    """One solve of the whole objective, hinted with ``hint`` (a valid plan). When the solver runs
+    out of time before any solution of its own, the hint is the answer (``by_solver`` False)."""
+    model = ScheduleModel(problem, force=force, layout=layout)
     if options.use_hint:
         model.hint(hint)
     first = _FirstPlan(started)
-    s1 = _solver(options, (deadline - time.perf_counter()) * 0.5, det / 2 if det else None,
-                 workers=1, lp_level=2)
-    costs = [problem.events[i].unscheduled_cost for i in problem.by_event]
-    if costs:
-        s1.parameters.absolute_gap_limit = min(costs) / 2
-    st1 = s1.solve(model.m, first)
-    solved = st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if solved:
-        plan1, gap1, bound1 = model.read(list(s1.response_proto.solution)), _gap(s1), s1.best_objective_bound
-    elif st1 == cp_model.UNKNOWN and force is None and not structural_problems(problem, hint):
-        plan1, gap1, bound1 = hint, None, None
-    else:
-        return _Run(None, s1.status_name(st1), None, None, first.first)
-    plan1 = polish(problem, plan1, seconds=None if det else max(0.05, (deadline - time.perf_counter()) * 0.3))
-    if det is None and deadline - time.perf_counter() < 0.3:
-        return _Run(plan1, "FEASIBLE", None, bound1, first.first, gap1, solved)
-    model.fix_coverage(plan1)
-    model.set_objective()
-    model.hint(plan1)
-    s2 = _solver(options, deadline - time.perf_counter(), det / 2 if det else None,
-                 workers=options.num_workers)
-    st2 = s2.solve(model.m)
-    if st2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Run(plan1, "FEASIBLE", None, bound1, first.first, gap1, solved)
-    optimal = st1 == cp_model.OPTIMAL and st2 == cp_model.OPTIMAL
-    return _Run(model.read(list(s2.response_proto.solution)), "OPTIMAL" if optimal else "FEASIBLE",
-                s2.objective_value, bound1, first.first, gap1, True)
+    solver = _solver(options, started + seconds - time.perf_counter(), options.max_deterministic_time)
+    status = solver.solve(model.m, first)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        return _Run(model.read(list(solver.response_proto.solution)), solver.status_name(status),
+                    objective, bound, first.first, _gap(objective, bound), True)
+    if status == cp_model.UNKNOWN and force is None and not structural_problems(problem, hint):
+        return _Run(hint, "FEASIBLE", None, None, None)
+    return _Run(None, solver.status_name(status), None, None, first.first)
 
 
-def literal_count(problem: Problem) -> int:
-    """How many candidate literals the model would have."""
-    return sum(len(c.starts) if problem.events[c.event].type.value not in ("Core", "Supervisor") else 1
-               for c in problem.candidates)
+def literal_count(problem: Problem, layout: CoreLayout | None = None) -> int:
+    """How many candidate booleans the model would have (aggregated Cores: per Core and day, and per
+    person and day with its slot booleans)."""
+    layout = layout if layout is not None else core_layout(problem)
+    one = (EventType.CORE, EventType.SUPERVISOR)
+    own = sum(1 if problem.events[c.event].type in one else len(c.starts)
+              for ci, c in enumerate(problem.candidates) if ci not in layout.aggregated)
+    people = sum(len(p) for p in layout.profile.values())
+    return own + len(layout.day_cost) + people * (1 + len(problem.core_slots))
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
@@ -159,50 +152,61 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     options = options or SolveOptions()
     started = time.perf_counter()
     base = repair(problem, greedy(problem, lookahead=True))
+    limit = None if options.max_deterministic_time else 0.1 * options.max_seconds
+    base = polish(problem, base, seconds=limit)
+    layout = core_layout(problem)
+    size = literal_count(problem, layout)
     weeks = sorted({sunday_of(d) for d in problem.days})
-    solution = _solve(problem, options, started, base, weeks)
+    if options.engine == "greedy":
+        pens = evaluate(problem, base)
+        solution = Solution("greedy", "GREEDY", base, _points(pens), total_points(pens), 0,
+                            wall_seconds=time.perf_counter() - started, note="greedy engine requested")
+    elif size > options.decompose_above and len(weeks) > 1:
+        run = _week_by_week(problem, base, options, started, weeks)
+        solution = _solve(problem, options, started, base, run)
+    else:
+        run = run_cpsat(problem, base, options, _solver_seconds(options, problem), started, layout=layout)
+        solution = _solve(problem, options, started, base, run)
     return replace(solution, greedy_objective=total_points(evaluate(problem, greedy(problem))))
 
 
-def _solve(problem: Problem, options: SolveOptions, started: float, base: Plan,
-           weeks: list[date]) -> Solution:
-    greedy_points = 0
-    if options.engine == "greedy":
-        pens = evaluate(problem, base)
-        return Solution("greedy", "GREEDY", base, _points(pens), total_points(pens), greedy_points,
-                        wall_seconds=time.perf_counter() - started, note="greedy engine requested")
-    if literal_count(problem) > options.decompose_above and len(weeks) > 1:
-        runs, week_plan = _by_week(problem, base, options, started, weeks)
-        status = "OPTIMAL" if all(r.status == "OPTIMAL" for r in runs) else "FEASIBLE"
-        firsts = [r.first for r in runs if r.first is not None]
-        first = firsts[0] if firsts else None
-        objs = [r.objective for r in runs if r.objective is not None]
-        bounds = [r.bound for r in runs if r.bound is not None]
-        gaps = [r.gap for r in runs if r.gap is not None]
-        run = _Run(week_plan, status, sum(objs), sum(bounds) if len(bounds) == len(runs) else None, first,
-                   max(gaps) if gaps else None, any(r.by_solver for r in runs))
-        note: str | None = f"solved week by week ({len(weeks)} weeks)"
-    else:
-        run = run_cpsat(problem, base, options, options.max_seconds, started)
-        note = None
-    wall = time.perf_counter() - started
+def _week_by_week(problem: Problem, base: Plan, options: SolveOptions, started: float,
+                  weeks: list[date]) -> _Run:
+    runs, week_plan = _by_week(problem, base, options, started, weeks)
+    status = "OPTIMAL" if all(r.status == "OPTIMAL" for r in runs) else "FEASIBLE"
+    firsts = [r.first for r in runs if r.first is not None]
+    return _Run(week_plan, status, None, None, firsts[0] if firsts else None, None,
+                any(r.by_solver for r in runs), f"solved week by week ({len(weeks)} weeks; no global bound)")
+
+
+def _solve(problem: Problem, options: SolveOptions, started: float, base: Plan, run: _Run) -> Solution:
+    """The solver's plan checked and scored, or the fallback."""
+    note = run.note
     plan: Plan | None = run.plan
     if plan is not None and structural_problems(problem, plan):
         plan, note = None, "solver plan failed the structural check"
     if plan is None or not run.by_solver:
-        fallback = plan if plan is not None else base
+        fallback = polish(problem, plan if plan is not None else base,
+                          seconds=None if options.max_deterministic_time else 0.5)
         pens = evaluate(problem, fallback)
-        return Solution("greedy", "FALLBACK", fallback, _points(pens), total_points(pens), greedy_points,
-                        wall_seconds=wall, note=note or "the solver found no plan within the budget")
+        return Solution("greedy", "FALLBACK", fallback, _points(pens), total_points(pens), 0,
+                        wall_seconds=time.perf_counter() - started,
+                        note=note or "the solver found no plan within the budget")
     pens = evaluate(problem, plan)
     points = total_points(pens)
     base_pens = evaluate(problem, base)
     if points > total_points(base_pens):
         pens, plan, note = base_pens, base, "greedy plan was better"
         points = total_points(base_pens)
-    return Solution("cpsat", run.status, plan, _points(pens), points, greedy_points,
+    return Solution("cpsat", run.status, plan, _points(pens), points, 0,
                     bound=run.bound / SCALE if run.bound is not None else None, gap=run.gap,
-                    wall_seconds=wall, first_plan_seconds=run.first, note=note)
+                    wall_seconds=time.perf_counter() - started, first_plan_seconds=run.first, note=note)
+
+
+def _solver_seconds(options: SolveOptions, problem: Problem) -> float:
+    """The wall budget minus a margin for reading, scoring and checking the solution (measured at
+    about a microsecond per candidate)."""
+    return options.max_seconds - 0.1 - 2e-6 * len(problem.candidates)
 
 
 def _points(penalties: dict[str, int]) -> dict[str, int]:
@@ -222,7 +226,7 @@ def _by_week(problem: Problem, base: Plan, options: SolveOptions, started: float
         hint = {ev: replace(pl, candidate=sub.remap[pl.candidate]) for ev, pl in hint.items()}
         if structural_problems(sub.problem, hint):
             hint = greedy(sub.problem)
-        remaining = options.max_seconds - (time.perf_counter() - started)
+        remaining = _solver_seconds(options, problem) - (time.perf_counter() - started)
         share = remaining * sizes[k] / max(1, sum(sizes[k:]))
         run = run_cpsat(sub.problem, hint, options, share + (time.perf_counter() - started),
                          started)

@@ -212,6 +212,15 @@ def test_case14_freeosk_respects_the_buffer_and_goes_to_the_primary_lead_at_free
     assert placements(club.plan()) == {1: ("L2", at(3, "10:00"))}
 
 
+def test_buffer_days_hold_a_core_back_unless_it_is_due_inside_them():
+    club = Club(employees=[person("E1"), person("E2")])
+    club.events += [event(1, "600001-CORE-Later", 1, 6), event(2, "600002-CORE-Urgent", 1, 2)]
+    got = placements(club.plan())
+    assert got[1][1].date() == day(3)
+    assert got[2][1].date() == day(1)
+    _valid(club, club.plan())
+
+
 def test_case15_digital_setups_of_one_day_get_different_slots_and_teardown_goes_to_a_secondary_lead():
     club = Club(employees=[person("L1", LEAD_T), person("L2", LEAD_T), person("C1", CLUB)])
     club.rotate(RotationType.PRIMARY_LEAD, "L1")

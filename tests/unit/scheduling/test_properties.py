@@ -83,6 +83,10 @@ def test_no_proposal_ever_breaks_a_hard_rule(club: Club, bumping: bool) -> None:
     outcome = club.plan(days=9, allow_bumping=bumping)
     assert outcome.dropped == []
     assert _hard_problems(club, outcome) == []
+    previous = {p.event_id: (p.employee_id, p.start.date()) for p in outcome.planned}
+    again = club.plan(days=9, allow_bumping=bumping, previous=previous)
+    assert again.dropped == []
+    assert _hard_problems(club, again) == []
 
 
 @CHECKS
