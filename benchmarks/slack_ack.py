@@ -41,6 +41,7 @@ from urllib.request import urlopen
 SIGNING_SECRET = "benchmark-signing-secret"  # noqa: S105 - a throwaway local value
 BOT_TOKEN = "xoxb-benchmark"  # noqa: S105 - a throwaway local value
 DEADLINE_SECONDS = 3.0
+DRAIN_LIMIT_SECONDS = 120.0
 USERS = tuple(f"U0BENCH{i:02d}" for i in range(10))
 
 
@@ -242,20 +243,33 @@ def child_server(database_url: str, api_url: str, work: float) -> Iterator[tuple
         child.wait(timeout=15)
 
 
-def measure(base: str, server_pid: int, response_url: str, n: int, concurrency: int,
+def commands_among(n: int) -> int:
+    """How many of ``build_requests(n, …)`` are slash commands (each answers on its response_url)."""
+    return (n + 2) // 3
+
+
+def measure(base: str, server_pid: int, fake: Any, n: int, concurrency: int,
             warmup: int) -> dict[str, Any]:
-    """Run the load generator against ``base``; its results plus the server's CPU seconds."""
+    """Run the load generator against ``base``; its results, the server's CPU seconds and when
+    the last command's reply (the end of its work after the ack) reached the fake Slack."""
     command = [sys.executable, __file__, "--load-child", base, "--n", str(n), "--concurrency",
-               str(concurrency), "--warmup", str(warmup), "--response-url", response_url]
+               str(concurrency), "--warmup", str(warmup), "--response-url", fake.response_url()]
+    replies = len(fake.calls("response_url")) + commands_among(warmup) + commands_among(n)
     loader = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert loader.stdout is not None
     if loader.stdout.readline().strip() != "READY":
         raise RuntimeError("the load generator did not start")
+    started = time.monotonic()
     cpu_before = process_cpu_seconds(server_pid)
     outcome: dict[str, Any] = json.loads(loader.stdout.readline())
     cpu_after = process_cpu_seconds(server_pid)
     loader.wait(timeout=30)
     outcome["server_cpu"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    deadline = started + DRAIN_LIMIT_SECONDS
+    while len(fake.calls("response_url")) < replies and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = len(fake.calls("response_url")) >= replies
+    outcome["work_done_s"] = time.monotonic() - started if done else None
     return outcome
 
 
@@ -285,7 +299,7 @@ def databases(tmp: Path) -> Iterator[list[tuple[str, str]]]:
 
 
 def run(n: int, concurrency: int, work: float,
-        warmup: int) -> list[tuple[dict[str, Any], dict[str, float | None]]]:
+        warmup: int) -> list[tuple[dict[str, Any], dict[str, float | None], float | None]]:
     """Benchmark every available database; one result dict each."""
     from bot.fake_slack import FakeSlack, SlackUser
 
@@ -294,7 +308,7 @@ def run(n: int, concurrency: int, work: float,
     with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp)) as dbs, FakeSlack(users=users) as fake:
         for label, url in dbs:
             with child_server(url, fake.base_url, work) as (base, pid):
-                outcome = measure(base, pid, fake.response_url(), n, concurrency, warmup)
+                outcome = measure(base, pid, fake, n, concurrency, warmup)
             latencies, wall = outcome["latencies"], outcome["wall"]
             result = {"database": label, "n": n, "concurrency": concurrency,
                       "p50_ms": round(statistics.median(latencies), 1),
@@ -302,7 +316,7 @@ def run(n: int, concurrency: int, work: float,
                       "p99_ms": round(percentile(latencies, 99), 1),
                       "rps": round(n / wall, 1), "non_2xx": outcome["failures"]}
             cpu = {"client": outcome["cpu"], "server": outcome["server_cpu"]}
-            results.append((result, cpu))
+            results.append((result, cpu, outcome["work_done_s"]))
     return results
 
 
@@ -330,13 +344,15 @@ def main() -> int:
     if args.load_child:
         load_child(args.load_child, args.n, args.concurrency, args.warmup, args.response_url)
         return 0
-    for result, cpu in run(args.n, args.concurrency, args.work, args.warmup):
+    for result, cpu, work_done in run(args.n, args.concurrency, args.work, args.warmup):
         if args.json:
             print(json.dumps(result))
         else:
+            done = "not all" if work_done is None else f"{work_done:.1f} s"
             print(f"{result['database']:>10}: n={result['n']} c={result['concurrency']} "
                   f"p50={result['p50_ms']} ms p95={result['p95_ms']} ms p99={result['p99_ms']} ms "
-                  f"{result['rps']} req/s non-2xx={result['non_2xx']} ({cpu_note(cpu, result['n'])})")
+                  f"{result['rps']} req/s non-2xx={result['non_2xx']} ({cpu_note(cpu, result['n'])}; "
+                  f"all work after the acks done {done} after the first request)")
     return 0
 
 
