@@ -41,9 +41,8 @@ class SolveOptions:
     decompose_above: int = 100_000
     """Solve week by week when the model would have more candidate booleans than this."""
     engine: str = "cpsat"
-    """"greedy" skips CP-SAT and returns the repaired greedy plan."""
+    """"greedy" skips CP-SAT and returns the repaired, polished greedy plan."""
     log: bool = False
-    polish: bool = True
 
 
 @dataclass(frozen=True)
@@ -163,10 +162,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                             wall_seconds=time.perf_counter() - started, note="greedy engine requested")
     elif size > options.decompose_above and len(weeks) > 1:
         run = _week_by_week(problem, base, options, started, weeks)
-        solution = _solve(problem, options, started, base, run)
+        solution = _checked(problem, started, base, run)
     else:
         run = run_cpsat(problem, base, options, _solver_seconds(options, problem), started, layout=layout)
-        solution = _solve(problem, options, started, base, run)
+        solution = _checked(problem, started, base, run)
     return replace(solution, greedy_objective=total_points(evaluate(problem, greedy(problem))))
 
 
@@ -179,15 +178,14 @@ def _week_by_week(problem: Problem, base: Plan, options: SolveOptions, started: 
                 any(r.by_solver for r in runs), f"solved week by week ({len(weeks)} weeks; no global bound)")
 
 
-def _solve(problem: Problem, options: SolveOptions, started: float, base: Plan, run: _Run) -> Solution:
+def _checked(problem: Problem, started: float, base: Plan, run: _Run) -> Solution:
     """The solver's plan checked and scored, or the fallback."""
     note = run.note
     plan: Plan | None = run.plan
     if plan is not None and structural_problems(problem, plan):
         plan, note = None, "solver plan failed the structural check"
     if plan is None or not run.by_solver:
-        fallback = polish(problem, plan if plan is not None else base,
-                          seconds=None if options.max_deterministic_time else 0.5)
+        fallback = plan if plan is not None else base
         pens = evaluate(problem, fallback)
         return Solution("greedy", "FALLBACK", fallback, _points(pens), total_points(pens), 0,
                         wall_seconds=time.perf_counter() - started,
@@ -205,8 +203,8 @@ def _solve(problem: Problem, options: SolveOptions, started: float, base: Plan, 
 
 def _solver_seconds(options: SolveOptions, problem: Problem) -> float:
     """The wall budget minus a margin for reading, scoring and checking the solution (measured at
-    about a microsecond per candidate)."""
-    return options.max_seconds - 0.1 - 2e-6 * len(problem.candidates)
+    about two microseconds per candidate; doubled for a loaded machine)."""
+    return options.max_seconds - 0.15 - 4e-6 * len(problem.candidates)
 
 
 def _points(penalties: dict[str, int]) -> dict[str, int]:
