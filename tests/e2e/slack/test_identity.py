@@ -9,6 +9,7 @@ import pytest
 
 from bot.fake_slack import FakeSlack, SlackUser
 from bot.identity import ProfileCache
+from bot.parsing import unslack
 from core.model import Actor, Employee, JobTitle, Role, SlackLink
 from core.services.identity import NOT_LINKED_MESSAGE, SlackProfile, resolve_actor
 from tests.e2e.slack.conftest import ADMIN_ID
@@ -69,12 +70,14 @@ def test_unknown_user_is_an_unlinked_employee_and_is_told_to_ask_a_manager(
 ) -> None:
     actor = _whoami(post, slack, probe, "U0GHOST")
     assert actor == Actor("U0GHOST", Role.EMPLOYEE, None)
+    fake_slack.wait_for("response_url")  # the whoami reply, sent after its ack
 
     fake_slack.clear_calls()
     post(slack.slash_command("mine", user_id="U0GHOST"))
 
     reply = fake_slack.wait_for("response_url")[0].params
-    assert reply["text"] == NOT_LINKED_MESSAGE
+    assert reply["text"] != NOT_LINKED_MESSAGE  # its <employee> placeholder is escaped for mrkdwn …
+    assert unslack(str(reply["text"])) == NOT_LINKED_MESSAGE  # … and Slack shows it as written
     assert reply["response_type"] == "ephemeral"
 
 
