@@ -97,9 +97,20 @@ def open_demo(directory: Path, today: date, fake: FakeSlack) -> DemoWorkspace:
 
 
 def main(args: argparse.Namespace) -> int:
-    """``schedbot shell``: seed the demo store, then read lines from stdin until ``quit``."""
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """``schedbot shell``: seed the demo store, then read lines from stdin until ``quit``. The bot's
+    own log lines are quieted while the console runs (the text on screen is the interface)."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        return _console(args)
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _console(args: argparse.Namespace) -> int:
     directory = Path(getattr(args, "dir", "demo-output"))
     raw_day = getattr(args, "date", None)
     today = parse_date(raw_day, date.today()) if raw_day else date.today()

@@ -151,6 +151,7 @@ def test_a_redelivered_event_is_acked_and_skipped_quietly(
 ) -> None:
     event = {"type": "app_mention", "user": "U0ANA", "text": "hello", "channel": "C0TEAM",
              "ts": "1700000000.000300"}
+    caplog.set_level(logging.DEBUG, logger="bot")  # other tests may have raised the level (schedbot CLI)
     assert post(slack.event(event, event_id="Ev0TWICE")).status_code == 200
     probe.wait("app_mention")
     caplog.clear()

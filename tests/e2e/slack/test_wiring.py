@@ -122,6 +122,7 @@ def test_every_log_line_of_a_request_carries_its_slack_ids(
     seen: list[str] = []
     handler.emit = lambda record: seen.append(getattr(record, "slack", ""))  # type: ignore[method-assign]
     logging.getLogger("bot").addHandler(handler)
+    caplog.set_level(logging.INFO, logger="bot")
     try:
         post(slack.slash_command("help", user_id="U0BOB"))
     finally:

@@ -39,6 +39,8 @@ def attempt(errors: list[str], call: Callable[[], object]) -> None:
 def test_no_secret_appears_in_logs_errors_or_reprs(caplog: pytest.LogCaptureFixture,
                                                    dataset: SandboxDataset) -> None:
     caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "integrations"):  # the CLI quiets some of them for the whole process
+        caplog.set_level(logging.DEBUG, logger=name)
     crossmark_sandbox = CrossmarkSandbox(dataset, password=CROSSMARK_PASSWORD)
     retaillink_sandbox = RetailLinkSandbox(dataset, password=RETAILLINK_PASSWORD)
     crossmark_server, retaillink_server = crossmark_sandbox.serve(), retaillink_sandbox.serve()
