@@ -126,3 +126,15 @@ def test_the_problem_and_solution_are_plain_picklable_data_and_solving_is_determ
     first, second = solve(pb, FAST), solve(copy, FAST)
     assert pickle.loads(pickle.dumps(first)).plan == first.plan == second.plan
     assert first.status in ("OPTIMAL", "FEASIBLE") and first.objective <= first.greedy_objective
+
+
+def test_a_solver_plan_scoring_worse_than_the_greedy_plan_gives_way_to_it():
+    from core.scheduling.solve import _checked, _Run
+
+    pb = _problem(_busy_club())
+    base = repair(pb, greedy(pb, lookahead=True))
+    sol = _checked(pb, 0.0, base, _Run({}, "FEASIBLE", 0.0, 0.0, 0.1, 0.0, by_solver=True))
+    assert (sol.engine, sol.status, sol.plan) == ("greedy", "FALLBACK", base)
+    assert sol.note and "worse than the greedy plan" in sol.note
+    kept = _checked(pb, 0.0, base, _Run(base, "OPTIMAL", 0.0, 0.0, 0.1, 0.0, by_solver=True))
+    assert (kept.engine, kept.status) == ("cpsat", "OPTIMAL")
