@@ -136,10 +136,11 @@ def _window(facts: Facts, event: Event, day: date, auto: bool) -> list[Violation
 
 
 def earliest_auto_day(facts: Facts, event: Event) -> date:
-    """Buffer days apply except to urgent Core events that could not be placed after them."""
+    """Buffer days apply except to urgent Core events that could not be placed after them, and to
+    their Supervisor events, which must go on the Core's day (same 6-digit number, same window)."""
     buffered = facts.today + timedelta(days=facts.settings.buffer_days)
     earliest = facts.today + timedelta(days=1)
-    if event.event_type is EventType.CORE and event.due_date < buffered:
+    if event.event_type in (EventType.CORE, EventType.SUPERVISOR) and event.due_date < buffered:
         return max(event.start_date, earliest)
     return max(event.start_date, buffered)
 

@@ -221,6 +221,15 @@ def test_buffer_days_hold_a_core_back_unless_it_is_due_inside_them():
     _valid(club, club.plan())
 
 
+def test_an_urgent_core_inside_the_buffer_days_takes_its_supervisor_along():
+    club = Club(employees=[person("E1"), person("C1", CLUB)])
+    club.events += [event(1, "600002-CORE-Urgent", 1, 2), event(2, "600002-Supervisor-Urgent", 1, 2)]
+    got = placements(club.plan())
+    assert got[1][1].date() == day(1)
+    assert got[2] == ("C1", at(1, "12:00"))
+    _valid(club, club.plan())
+
+
 def test_case15_digital_setups_of_one_day_get_different_slots_and_teardown_goes_to_a_secondary_lead():
     club = Club(employees=[person("L1", LEAD_T), person("L2", LEAD_T), person("C1", CLUB)])
     club.rotate(RotationType.PRIMARY_LEAD, "L1")
