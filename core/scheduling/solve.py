@@ -43,6 +43,9 @@ class SolveOptions:
     light_presolve_below: int = 15_000
     """Models with fewer variables get a lighter presolve (a faster first plan)."""
     engine: str = "cpsat"
+    started: float | None = None
+    """``time.perf_counter()`` when the whole run began (problem preparation included): the wall
+    budget counts from there. ``None``: from the call of ``solve``."""
     """"greedy" skips CP-SAT and returns the repaired, polished greedy plan."""
     log: bool = False
 
@@ -158,7 +161,7 @@ def literal_count(problem: Problem, layout: CoreLayout | None = None) -> int:
 def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     """The best plan found within the budget (greedy fallback when CP-SAT finds none)."""
     options = options or SolveOptions()
-    started = time.perf_counter()
+    started = options.started if options.started is not None else time.perf_counter()
     base = repair(problem, greedy(problem, lookahead=True))
     limit = None if options.max_deterministic_time else 0.1 * options.max_seconds
     base = polish(problem, base, seconds=limit)

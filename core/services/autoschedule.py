@@ -9,6 +9,7 @@ The solve itself is ``solver(problem, options)`` — a plain function of plain d
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -91,8 +92,10 @@ class AutoScheduleService:
                 supersede(uow, run.id, actor, now)
             uow.commit()
         try:
+            began = time.perf_counter()
             prep = prepare(facts, request)
-            solution = self.solver(prep.problem, self._options(facts.settings.solver_seconds))
+            options = replace(self._options(facts.settings.solver_seconds), started=began)
+            solution = self.solver(prep.problem, options)
             outcome = finish(prep, solution)
         except Exception as err:
             self._failed(run.id, actor, str(err) or type(err).__name__)

@@ -95,7 +95,8 @@ def test_console_commands_list_users_switch_and_refuse_bad_numbers(
 
 def test_schedbot_shell_reads_stdin_on_the_seeded_demo_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    lines = ["users", "home", "/sched auto 3", "as amanda", "what am I working this week?", "/timeoff list", "quit"]
+    lines = ["users", "home", "/sched auto 3", "as amanda", "what am I working this week?",
+             "/timeoff list", "quit"]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
 
     assert main(["shell", "--dir", str(tmp_path)]) == 0

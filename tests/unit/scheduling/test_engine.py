@@ -138,3 +138,18 @@ def test_a_solver_plan_scoring_worse_than_the_greedy_plan_gives_way_to_it():
     assert sol.note and "worse than the greedy plan" in sol.note
     kept = _checked(pb, 0.0, base, _Run(base, "OPTIMAL", 0.0, 0.0, 0.1, 0.0, by_solver=True))
     assert (kept.engine, kept.status) == ("cpsat", "OPTIMAL")
+
+
+def test_the_budget_counts_from_the_start_of_the_whole_run_and_an_exhausted_one_still_gives_a_plan():
+    import time
+
+    from core.scheduling.solve import SolveOptions
+
+    pb = _problem(_busy_club())
+    spent = SolveOptions(max_seconds=2.0, num_workers=1, started=time.perf_counter() - 30.0)
+
+    sol = solve(pb, spent)
+
+    assert sol.wall_seconds >= 30.0  # measured from ``started``, preparation included
+    assert structural_problems(pb, sol.plan) == []
+    assert sol.plan  # the repaired, polished greedy plan when no solver time is left
