@@ -14,7 +14,7 @@ import re
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
-from integrations.db.engine import make_engine
+from integrations.crypto import FernetSecretBox, generate_key
+from integrations.db.engine import make_engine, make_session_factory
+from integrations.db.migrate import upgrade
+from integrations.db.unit_of_work import SqlUnitOfWork
 
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -86,3 +89,18 @@ class WriteCounter:
     def total(self, *, excluding: tuple[str, ...] = ()) -> int:
         """Rows written to every table but ``excluding``."""
         return sum(n for table, n in self.rows.items() if table not in excluding)
+
+
+@contextmanager
+def migrated_database(backend: str, stem: str) -> Iterator[tuple[Callable[[], SqlUnitOfWork], WriteCounter]]:
+    """A scratch database of ``backend`` at the shipped schema: its unit-of-work factory (a fresh
+    encryption key) and a write counter on its engine."""
+    with scratch_database(backend, stem) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        sessions = make_session_factory(engine)
+        box = FernetSecretBox(generate_key())
+        try:
+            yield (lambda: SqlUnitOfWork(sessions, box)), WriteCounter(engine)
+        finally:
+            engine.dispose()

@@ -27,14 +27,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_db import WriteCounter, backends, scratch_database
+from bench_db import backends, migrated_database
 
 from core.model import Actor, Role
 from core.services.legacy_import import ImportReport, import_legacy
-from integrations.crypto import FernetSecretBox, generate_key
-from integrations.db.engine import make_engine, make_session_factory
-from integrations.db.migrate import upgrade
-from integrations.db.unit_of_work import SqlUnitOfWork
+from integrations.crypto import FernetSecretBox
 from integrations.legacy.reader import describe, read_legacy
 from tests.integration.legacy.legacy_schema import LEGACY_KEY
 from tests.integration.legacy.legacy_store import LegacyStore, build_legacy_store
@@ -54,25 +51,13 @@ def import_once(legacy_url: str, uow: Any, legacy_box: FernetSecretBox) -> tuple
 
 def one_database(backend: str, legacy_url: str, store: LegacyStore) -> dict[str, Any]:
     legacy_box = FernetSecretBox(LEGACY_KEY)
-    with scratch_database(backend, "import") as url:
-        upgrade(url)
-        engine = make_engine(url)
-        counter = WriteCounter(engine)
-        sessions = make_session_factory(engine)
-        box = FernetSecretBox(generate_key())
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions, box)
-
-        try:
-            counter.reset()
-            first_seconds, first = import_once(legacy_url, uow, legacy_box)
-            first_writes = counter.total()
-            counter.reset()
-            rerun_seconds, rerun = import_once(legacy_url, uow, legacy_box)
-            rerun_writes = counter.total()
-        finally:
-            engine.dispose()
+    with migrated_database(backend, "import") as (uow, counter):
+        counter.reset()
+        first_seconds, first = import_once(legacy_url, uow, legacy_box)
+        first_writes = counter.total()
+        counter.reset()
+        rerun_seconds, rerun = import_once(legacy_url, uow, legacy_box)
+        rerun_writes = counter.total()
     return {
         "database": backend,
         "employees": store.count("employees"),

@@ -25,15 +25,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_db import WriteCounter, backends, scratch_database
+from bench_db import backends, migrated_database
 
 from core.model import Actor, Role, Store
 from core.services.sync import SyncReport, SyncService
 from integrations.crossmark import CrossmarkAdapter
-from integrations.crypto import FernetSecretBox, generate_key
-from integrations.db.engine import make_engine, make_session_factory
-from integrations.db.migrate import upgrade
-from integrations.db.unit_of_work import SqlUnitOfWork, UtcClock
+from integrations.db.unit_of_work import UtcClock
 from integrations.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, RunningSandboxes, start_sandboxes
 
 MANAGER = Actor(slack_user_id="UBENCHMGR", role=Role.ADMIN)
@@ -51,16 +48,7 @@ def sync_once(service: SyncService) -> tuple[float, SyncReport, SyncReport]:
 
 def one_database(backend: str, sandboxes: RunningSandboxes) -> dict[str, Any]:
     dataset = sandboxes.dataset
-    with scratch_database(backend, "sync") as url:
-        upgrade(url)
-        engine = make_engine(url)
-        counter = WriteCounter(engine)
-        sessions = make_session_factory(engine)
-        box = FernetSecretBox(generate_key())
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions, box)
-
+    with migrated_database(backend, "sync") as (uow, counter):
         with uow() as setup:
             store = Store(MANAGER.store_id, dataset.store_number, dataset.store_name, dataset.timezone)
             if setup.stores.get(store.id) is None:
@@ -81,7 +69,6 @@ def one_database(backend: str, sandboxes: RunningSandboxes) -> dict[str, Any]:
             run_rows = counter.rows[RUN_TABLE]
         finally:
             client.close()
-            engine.dispose()
     return {
         "database": backend,
         "mplans": len(dataset.mplans),
