@@ -43,10 +43,10 @@ class SolveOptions:
     light_presolve_below: int = 15_000
     """Models with fewer variables get a lighter presolve (a faster first plan)."""
     engine: str = "cpsat"
+    """"greedy" skips CP-SAT and returns the repaired, polished greedy plan."""
     started: float | None = None
     """``time.perf_counter()`` when the whole run began (problem preparation included): the wall
     budget counts from there. ``None``: from the call of ``solve``."""
-    """"greedy" skips CP-SAT and returns the repaired, polished greedy plan."""
     log: bool = False
 
 

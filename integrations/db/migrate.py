@@ -49,11 +49,16 @@ def current(url: str) -> str | None:
     """The revision the database is at, or None for an unmigrated database."""
     engine = make_engine(url)
     try:
-        with engine.connect() as connection:
-            revision: str | None = MigrationContext.configure(connection).get_current_revision()
-            return revision
+        return revision_of(engine)
     finally:
         engine.dispose()
+
+
+def revision_of(engine: Engine) -> str | None:
+    """The revision of the database behind ``engine`` (None: unmigrated)."""
+    with engine.connect() as connection:
+        revision: str | None = MigrationContext.configure(connection).get_current_revision()
+        return revision
 
 
 def head() -> str | None:
@@ -63,9 +68,7 @@ def head() -> str | None:
 
 def pending(engine: Engine) -> str | None:
     """Why the database behind ``engine`` is not at the shipped head revision, or None when it is."""
-    with engine.connect() as connection:
-        at = MigrationContext.configure(connection).get_current_revision()
-    newest = head()
+    at, newest = revision_of(engine), head()
     if at == newest:
         return None
     if at is None:
