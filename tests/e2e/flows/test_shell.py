@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -98,8 +99,12 @@ def test_schedbot_shell_reads_stdin_on_the_seeded_demo_store(tmp_path: Any, monk
     lines = ["users", "home", "/sched auto 3", "as amanda", "what am I working this week?",
              "/timeoff list", "quit"]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    bot_logger = logging.getLogger("bot")
+    monkeypatch.setattr(bot_logger, "level", logging.INFO)
 
     assert main(["shell", "--dir", str(tmp_path)]) == 0
+
+    assert bot_logger.level == logging.INFO  # quieted while the console ran, then given back
 
     out = capsys.readouterr().out
     assert "U0DEMOMGR  Demo Manager" in out
