@@ -174,21 +174,18 @@ def serve_child(database_url: str, api_url: str, work: float) -> None:
     import uvicorn
     from slack_bolt.context.ack.async_ack import AsyncAck
 
-    from bot.app import build_app
-    from bot.asgi import create_asgi_app
-    from bot.container import Container
-    from bot.identity import current_actor
+    from bot.bootstrap import build
+    from bot.edge.asgi import create_asgi_app
     from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
     from bot.settings import Secret, Settings
-    from integrations.crypto import FernetSecretBox, generate_key
-    from integrations.db.engine import make_engine, make_session_factory
-    from integrations.db.unit_of_work import SqlUnitOfWork
+    from bot.slack.app import build_app
+    from bot.slack.identity import current_actor
+    from integrations.crypto import generate_key
 
-    sessions = make_session_factory(make_engine(database_url))
-    box = FernetSecretBox(generate_key())
     settings = Settings(database_url=database_url, slack_bot_token=Secret(BOT_TOKEN),
-                        slack_signing_secret=Secret(SIGNING_SECRET), slack_api_url=api_url)
-    container = Container(settings=settings, uow_factory=lambda: SqlUnitOfWork(sessions, box), secret_box=box)
+                        slack_signing_secret=Secret(SIGNING_SECRET), slack_api_url=api_url,
+                        settings_encryption_key=Secret(generate_key()))
+    container = build(settings, crossmark=None, retaillink=None)
 
     async def bench(req: SubcommandRequest) -> None:
         await asyncio.sleep(work)
@@ -301,7 +298,7 @@ def databases(tmp: Path) -> Iterator[list[tuple[str, str]]]:
 def run(n: int, concurrency: int, work: float,
         warmup: int) -> list[tuple[dict[str, Any], dict[str, float | None], float | None]]:
     """Benchmark every available database; one result dict each."""
-    from bot.fake_slack import FakeSlack, SlackUser
+    from devtools.fake_slack import FakeSlack, SlackUser
 
     results = []
     users = [SlackUser(u, u.lower(), email=f"{u.lower()}@example.com") for u in USERS]

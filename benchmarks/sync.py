@@ -29,9 +29,9 @@ from bench_db import backends, migrated_database
 
 from core.model import Actor, Role, Store
 from core.services.sync import SyncReport, SyncService
+from devtools.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, RunningSandboxes, start_sandboxes
 from integrations.crossmark import CrossmarkAdapter
 from integrations.db.unit_of_work import UtcClock
-from integrations.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, RunningSandboxes, start_sandboxes
 
 MANAGER = Actor(slack_user_id="UBENCHMGR", role=Role.ADMIN)
 RUN_TABLE = "sync_runs"

@@ -1,8 +1,9 @@
-"""What every Slack listener may use: settings, the database, crypto, the clock, core services.
+"""What every entry point uses: settings, the database, crypto, the clock, core services, remote ports
+and the Slack clients — one typed ``Container`` built by ``bot.bootstrap.build``.
 
-The composition root (``bot/bootstrap.py``) builds one ``Container``; listeners receive it when their
-package registers them. Blocking work (SQLAlchemy, PDF, solver) goes through ``run_blocking`` so
-the event loop keeps acknowledging Slack within its 3-second deadline.
+Listeners receive it when their package registers them; the clock, the CLI, the shell and the demo
+get theirs from the same function. Blocking work (SQLAlchemy, PDF, solver) goes through
+``run_blocking`` so the event loop keeps acknowledging Slack within its 3-second deadline.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
+from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -25,7 +28,29 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from core.ports import Clock, SecretBox, UnitOfWorkFactory
+from core.ports import (
+    Clock,
+    CrossmarkPort,
+    Notifier,
+    PacketPost,
+    PostedPacket,
+    RetailLinkPort,
+    SecretBox,
+    UnitOfWorkFactory,
+)
+from core.services.autoschedule import AutoScheduleService
+from core.services.availability import AvailabilityService
+from core.services.holidays import HolidayService
+from core.services.packet import PacketBuild, PacketService
+from core.services.people import PeopleService
+from core.services.queries import QueryService
+from core.services.roster import RosterService
+from core.services.rotations import RotationService
+from core.services.scheduling import SchedulingService
+from core.services.sync import SyncService
+from core.services.time_off import TimeOffService
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
@@ -33,30 +58,76 @@ DEFAULT_BLOCKING_WORKERS = 8
 RATE_LIMIT_RETRIES = 3
 CONNECTION_RETRIES = 2
 
+SlackClientFactory = Callable[[], WebClient]
+"""A synchronous Slack Web API client (for work in worker threads: jobs, services)."""
 
-class SystemClock:
-    """The real clock, timezone-aware UTC."""
 
-    def now(self) -> datetime:
-        """The current instant in UTC."""
-        return datetime.now(UTC)
+class PacketPublisher(Protocol):
+    """Posts built packets of one store to Slack and remembers where each day's packet went."""
+
+    def recorded(self, day: date) -> PacketPost | None:
+        """The recorded post (or waiting packet) of ``day``."""
+        ...
+
+    def mark_waiting(self, day: date, channel: str) -> PacketPost:
+        """Record that ``day``'s packet waits (for a Retail Link code) to go to ``channel``."""
+        ...
+
+    def post(self, build: PacketBuild, channel: str, summary: str) -> PostedPacket:
+        """Upload the packet with its summary, replacing the day's earlier post in that channel."""
+        ...
+
+
+PublisherFactory = Callable[[SlackClientFactory, int], PacketPublisher]
+"""(Slack client factory, store id) -> that store's packet publisher."""
+
+
+@dataclass
+class Services:
+    """One instance of each core service."""
+
+    scheduling: SchedulingService
+    time_off: TimeOffService
+    availability: AvailabilityService
+    rotations: RotationService
+    holidays: HolidayService
+    people: PeopleService
+    queries: QueryService
+    roster: RosterService
+    packet: PacketService
+    auto: AutoScheduleService
+    sync: SyncService | None
+    """None when Crossmark is not configured."""
 
 
 @dataclass
 class Container:
-    """Dependencies of the Slack edge. ``services`` is filled by the composition root."""
+    """The wired application. Build it with ``bot.bootstrap.build``, never by hand."""
 
     settings: Settings
     uow_factory: UnitOfWorkFactory
-    secret_box: SecretBox | None = None
-    clock: Clock = field(default_factory=SystemClock)
-    services: Any = None
-    health_check: Callable[[], bool] | None = None
-    """Answers True when the database responds (``SELECT 1``); called in a worker thread."""
+    clock: Clock
+    secret_box: SecretBox
+    services: Services
+    notifier: Notifier
+    """DMs to employees and managers (the Slack notifier, or a fake in tests)."""
+    crossmark: CrossmarkPort | None
+    """None when Crossmark is not configured."""
+    retaillink: RetailLinkPort | None
+    """None when Retail Link is not configured."""
+    bot_token: Callable[[], str]
+    """The bot token for work with no incoming request (refreshed when it rotates in OAuth mode)."""
+    sync_client: Callable[[str | None], WebClient]
+    """A synchronous Web API client with the given token (``None``: ``bot_token()``)."""
+    packet_publisher: PublisherFactory
+    health_check: Callable[[], bool]
+    """Answers True when the database responds; called in a worker thread."""
     installation_store: AsyncInstallationStore | None = None
     """OAuth (multi-workspace) mode only: where installations and their tokens live."""
     oauth_state_store: AsyncOAuthStateStore | None = None
     blocking_workers: int = DEFAULT_BLOCKING_WORKERS
+    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    """Called by ``close()`` after the worker pool stops (engine, remote clients)."""
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     @property
@@ -75,7 +146,7 @@ class Container:
         return await loop.run_in_executor(self.executor, call)
 
     def web_client(self, token: str | None = None) -> AsyncWebClient:
-        """A Slack Web API client aimed at ``SLACK_API_URL`` that waits out 429s and reconnects.
+        """An async Slack Web API client aimed at ``SLACK_API_URL`` that waits out 429s and reconnects.
 
         ``token`` defaults to ``SLACK_BOT_TOKEN`` (single-workspace mode).
         """
@@ -95,7 +166,13 @@ class Container:
         return bool(self.settings.slack_client_id)
 
     def close(self) -> None:
-        """Stop the worker pool (waits for running calls)."""
+        """Stop the worker pool (waits for running calls), then release the engine and clients."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        closers, self.closers = self.closers, []
+        for close in reversed(closers):
+            try:
+                close()
+            except Exception:
+                log.warning("closing %r failed", close, exc_info=True)

@@ -143,6 +143,17 @@ class PacketPost:
         return self.message_ts is not None
 
 
+@dataclass(frozen=True)
+class PostedPacket:
+    """Where a packet went: channel, summary message ts, file id, and whether it replaced a post."""
+
+    channel: str
+    message_ts: str
+    file_id: str
+    replaced: bool
+    recorded: bool
+
+
 class PacketPostRepository(Protocol):
     def get(self, store_id: int, day: date) -> PacketPost | None: ...
     def save(self, post: PacketPost) -> None:

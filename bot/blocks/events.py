@@ -16,7 +16,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.modals import AssignPrefill
 from bot.blocks.schedule import hhmm, pack_sections, short_day
-from bot.parsing import escape
+from bot.slack.parsing import escape
 from core.model import Condition
 from core.rules import Violation
 from core.rules.validator import CLOSED_CONDITIONS

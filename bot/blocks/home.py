@@ -23,7 +23,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.events import assign_button, due_text
 from bot.blocks.schedule import compact_line, hhmm, pack_sections, short_day, span
-from bot.parsing import escape
+from bot.slack.parsing import escape
 from core.model import SyncRun, TimeOffRequest
 from core.services.identity import NOT_LINKED_MESSAGE
 from core.services.query_models import DaySchedule, EmployeeSchedule, EventRow, StatusView

@@ -22,7 +22,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.schedule import DAY_ABBR, DAY_NAMES, ROTATION_LABEL, hhmm, short_day, weekly_text
-from bot.parsing import escape, plain
+from bot.slack.parsing import escape, plain
 from core.errors import InvalidInput
 from core.model import Assignment, Employee, Event, RotationType
 from core.services.availability import AvailabilitySummary

@@ -26,7 +26,7 @@ from bot.blocks.common import (
     section,
     static_select,
 )
-from bot.parsing import escape
+from bot.slack.parsing import escape
 from core.model import ProposalStatus, RunStatus
 from core.scheduling.explain import Explanation
 from core.services.autoschedule_review import WhatIfAnswer

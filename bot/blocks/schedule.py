@@ -23,7 +23,7 @@ from bot.blocks.common import (
     header,
     section,
 )
-from bot.parsing import escape
+from bot.slack.parsing import escape
 from core.model import AvailabilityOverride, Event, RotationType, WeeklyAvailability
 from core.services.availability import AvailabilitySummary
 from core.services.holidays import HolidayDate

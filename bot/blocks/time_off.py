@@ -25,7 +25,7 @@ from bot.blocks.common import (
     section,
     static_select,
 )
-from bot.parsing import escape
+from bot.slack.parsing import escape
 from core.model import TimeOffRequest, TimeOffStatus
 from core.services.query_models import ScheduledRow
 from core.services.schedule_changes import when

@@ -1,29 +1,26 @@
 """What a job body needs: settings, the database, the clock, core services, Slack clients.
 
-The clock process and the Slack listeners build the same ``JobContext`` from a ``Container`` so a
+The clock process and the Slack listeners build the same ``JobContext`` from the ``Container`` so a
 job run by the scheduler and the same job run on demand (``/sched sync``, ``/packet``) behave alike.
-Core services are read from ``container.services`` by name: ``packet`` (``PacketService``),
-``sync`` (``SyncService``) and ``retaillink`` (the ``RetailLinkPort`` the packet service uses).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.container import Container
-from bot.notify import ClientFactory, SlackNotifier, sync_web_client
-from bot.packet_post import PacketPoster
+from bot.container import Container, PacketPublisher, SlackClientFactory
 from bot.settings import Settings
 from core.errors import InvalidInput
 from core.model import DEFAULT_STORE_ID, Actor, Role
 from core.ports import Clock, Notifier, RetailLinkPort, UnitOfWorkFactory
 from core.services.packet import PacketService
+from core.services.sync import SyncService
 
 TokenProvider = Callable[[], str]
 
@@ -40,13 +37,14 @@ class JobContext:
     settings: Settings
     uow_factory: UnitOfWorkFactory
     clock: Clock
-    slack: ClientFactory
+    slack: SlackClientFactory
     notifier: Notifier
-    packet: PacketService | None = None
-    sync: Any = None
-    retaillink: RetailLinkPort | None = None
+    poster: PacketPublisher
+    """The packet publisher of this store (one per context: it serialises posts)."""
+    packet: PacketService
+    sync: SyncService | None
+    retaillink: RetailLinkPort | None
     store_id: int = DEFAULT_STORE_ID
-    _poster: PacketPoster | None = field(default=None, init=False, repr=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -70,17 +68,8 @@ class JobContext:
         """``at`` on ``day`` in the store's timezone (aware)."""
         return datetime.combine(day, at, tzinfo=self.zone)
 
-    @property
-    def poster(self) -> PacketPoster:
-        """The packet poster of this store (one per context: it serialises posts)."""
-        if self._poster is None:
-            self._poster = PacketPoster(self.slack, self.uow_factory, self.clock, store_id=self.store_id)
-        return self._poster
-
     def packet_service(self) -> PacketService:
-        """The packet service; a configuration error when the composition root did not provide one."""
-        if self.packet is None:
-            raise InvalidInput("The packet service is not configured.")
+        """The packet service."""
         return self.packet
 
     def team_channel(self) -> str:
@@ -91,29 +80,20 @@ class JobContext:
         return channel
 
 
-def service(container: Container, name: str) -> Any:
-    """``container.services.<name>``, or ``None`` when the composition root did not provide it."""
-    return getattr(container.services, name, None) if container.services is not None else None
-
-
 def context_from(container: Container, *, token: TokenProvider | None = None,
-                 notifier: Notifier | None = None, store_id: int = DEFAULT_STORE_ID) -> JobContext:
-    """A job context over the container's database, clock and services.
+                 store_id: int = DEFAULT_STORE_ID) -> JobContext:
+    """A job context over the container's database, clock, services and remote ports.
 
-    ``token`` gives the bot token for each Web API client (default ``SLACK_BOT_TOKEN``); jobs in
-    OAuth mode pass a provider that refreshes rotated tokens.
+    ``token`` gives the bot token for each Web API client (default: the container's bot token,
+    which in OAuth mode refreshes rotated tokens).
     """
-    settings = container.settings
-
     def slack() -> WebClient:
-        return sync_web_client(settings, token() if token is not None else None)
+        return container.sync_client(token() if token is not None else None)
 
-    chosen = notifier or service(container, "notifier") or SlackNotifier(
-        slack, container.uow_factory, admins=settings.schedbot_admins)
-    return JobContext(settings=settings, uow_factory=container.uow_factory, clock=container.clock,
-                      slack=slack, notifier=chosen, packet=service(container, "packet"),
-                      sync=service(container, "sync"), retaillink=service(container, "retaillink"),
-                      store_id=store_id)
+    return JobContext(settings=container.settings, uow_factory=container.uow_factory, clock=container.clock,
+                      slack=slack, notifier=container.notifier,
+                      poster=container.packet_publisher(slack, store_id), packet=container.services.packet,
+                      sync=container.services.sync, retaillink=container.retaillink, store_id=store_id)
 
 
 def request_context(container: Container, bolt_context: Mapping[str, Any]) -> JobContext:

@@ -17,8 +17,8 @@ from datetime import date
 
 from bot.jobs.context import JobContext
 from bot.jobs.mfa_prompt import CodePurpose, ask_managers_for_code, clock_text, packet_prompt_text
-from bot.packet_post import PostedPacket
 from core.model import Actor
+from core.ports import PostedPacket
 from core.services.packet import PacketBuild
 
 log = logging.getLogger(__name__)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from bot.jobs.context import JobContext
 from core.errors import InvalidInput, NeedsMfaCode
 from core.model import Actor
+from core.services.sync import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ class SyncOutcome:
         return f"{self.kind} sync: " + ", ".join(parts)
 
 
-def sync_service(ctx: JobContext) -> Any:
-    """The ``SyncService``; a configuration error when the composition root did not provide one."""
+def sync_service(ctx: JobContext) -> SyncService:
+    """The ``SyncService``; a configuration error when Crossmark is not configured."""
     if ctx.sync is None:
         raise InvalidInput("Syncing is not configured (no Crossmark connection).")
     return ctx.sync

@@ -20,10 +20,10 @@ from bot.blocks.common import Block
 from bot.blocks.events import ASSIGN_OPEN_ACTION, CANCEL_ACTION, CONFIRM_ACTION
 from bot.blocks.modals import AssignPrefill, assign_modal, loading_modal, notice_modal
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.commands.sched_manage import ChangeRequest, perform
 from bot.listeners.views.assign import TITLE, load_assign_form
-from bot.parsing import echo_safe, make_safe
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import echo_safe, make_safe
 from core.errors import DomainError
 
 T = TypeVar("T")

@@ -16,10 +16,10 @@ from bot.blocks.home import HOME_EDIT_AVAILABILITY_ACTION
 from bot.blocks.modals import availability_modal
 from bot.blocks.schedule import AVAILABILITY_EDIT_ACTION
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.assign import action_value, open_when_ready
 from bot.listeners.commands.sched_views import services_of
-from bot.parsing import echo_safe
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import echo_safe
 from core.errors import InvalidInput
 from core.model import Actor
 from core.services.availability import AvailabilitySummary

@@ -15,9 +15,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Container
-from bot.identity import current_actor
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION, CodePurpose
 from bot.listeners.views.mfa_code import code_modal, notice_modal, retaillink_of
+from bot.slack.identity import current_actor
 from core.errors import DomainError, PermissionDenied
 from core.services.authz import Action, require
 

@@ -42,9 +42,9 @@ from bot.blocks.proposals import (
     why_blocks,
 )
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.time_off import action_value, manager_options, message_location, services_of, tell
 from bot.listeners.commands.sched_auto import auto_of, show
+from bot.slack.identity import current_actor, require_linked
 from core.errors import Conflict, InvalidInput
 from core.model import Actor, ProposalStatus, RunStatus
 from core.services import authz

@@ -16,10 +16,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.modals import rotation_modal
 from bot.blocks.schedule import ROTATION_EDIT_ACTION
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.assign import open_when_ready
 from bot.listeners.commands.sched_views import services_of
-from bot.parsing import echo_safe
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import echo_safe
 from core.model import Actor, Employee, RotationType
 from core.services.rotations import ELIGIBLE
 

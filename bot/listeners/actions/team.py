@@ -33,9 +33,9 @@ from bot.blocks.team import (
     report_blocks,
 )
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.commands.sched_team import review_service, roster_actor, roster_page, services_of
 from bot.listeners.events.roster_upload import close_upload, pending_upload, post_dm
+from bot.slack.identity import current_actor, require_linked
 from core.errors import InvalidInput, NotFound
 from core.model import Actor, Employee, WeeklyAvailability
 from core.ports import UnitOfWorkFactory

@@ -39,16 +39,15 @@ from bot.blocks.time_off import (
     request_text,
     span,
 )
-from bot.container import Container
-from bot.identity import current_actor, require_linked
+from bot.container import Container, Services
 from bot.listeners.commands.sched_auto import plan_and_post
-from bot.notify import manager_user_ids
-from bot.parsing import escape
-from bot.services import Services
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import escape
 from core.errors import Conflict, InvalidInput
 from core.model import Actor, TimeOffRequest, TimeOffStatus
 from core.services.authz import Action, allowed
 from core.services.query_models import ScheduledRow
+from core.services.recipients import manager_user_ids
 from core.services.time_off import TimeOffOutcome
 
 log = logging.getLogger(__name__)

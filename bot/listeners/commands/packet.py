@@ -18,10 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import reply, section
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.jobs.context import JobContext, request_context
 from bot.jobs.mfa_prompt import CodePurpose, enter_code_blocks
 from bot.jobs.packet import DailyPacket, PacketOutcome
+from bot.slack.identity import current_actor, require_linked
 from core.errors import RemoteError
 from core.model import Actor
 from core.services.authz import Action, allowed, require

@@ -25,8 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import Block, cap_blocks, context, header, reply, section
 from bot.container import Container
-from bot.identity import current_actor
-from bot.parsing import escape
+from bot.slack.identity import current_actor
+from bot.slack.parsing import escape
 from core.model import Actor
 
 log = logging.getLogger(__name__)

@@ -21,10 +21,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.blocks.common import Block, actions, button, section
 from bot.blocks.schedule import availability_blocks, holiday_blocks, rotation_blocks, short_day
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.commands.sched import SubcommandHandler, SubcommandRequest, register_subcommand
 from bot.listeners.commands.sched_views import guarded, services_of, today_of
-from bot.parsing import clean_input, echo_safe, employee_of_user, escape, mention_user, unslack
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import clean_input, echo_safe, employee_of_user, escape, mention_user, unslack
 from core.errors import InvalidInput, NotFound
 from core.model import Actor, Employee, RotationType
 from core.services import authz

@@ -18,8 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import message_text, section
 from bot.blocks.proposals import planning_blocks, proposal_message
 from bot.container import Container
-from bot.identity import require_linked
 from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
+from bot.slack.identity import require_linked
 from core.errors import DomainError, InvalidInput
 from core.model import Actor
 from core.services import authz

@@ -20,11 +20,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks.common import MAX_BUTTON_VALUE, message_text
 from bot.blocks.events import change_blocks, confirm_blocks, refusal_blocks
 from bot.blocks.modals import AssignPrefill
-from bot.container import Container
-from bot.identity import require_linked
+from bot.container import Container, Services
 from bot.listeners.commands.sched import SubcommandHandler, SubcommandRequest, register_subcommand
 from bot.listeners.commands.sched_views import guarded, services_of
-from bot.parsing import (
+from bot.slack.identity import require_linked
+from bot.slack.parsing import (
     employee_of_user,
     escape,
     mention_user,
@@ -33,7 +33,6 @@ from bot.parsing import (
     split_trailing_when,
     take_event_ref,
 )
-from bot.services import Services
 from core.errors import InvalidInput, RuleViolation
 from core.model import Actor, Event
 from core.ports import UnitOfWork

@@ -21,7 +21,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.container import Container
-from bot.identity import require_linked
 from bot.jobs.context import request_context
 from bot.listeners.commands.packet import parse_packet_day
 from bot.listeners.commands.sched import (
@@ -32,6 +31,7 @@ from bot.listeners.commands.sched import (
     SubcommandRegistry,
     SubcommandRequest,
 )
+from bot.slack.identity import require_linked
 from core.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)

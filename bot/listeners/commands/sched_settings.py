@@ -19,9 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import Block, context, modal, plain_text, section
 from bot.container import Container
-from bot.identity import current_actor
 from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
 from bot.listeners.views.mfa_code import tell
+from bot.slack.identity import current_actor
 from core.errors import DomainError, PermissionDenied
 from core.model import Actor
 from core.ports import Clock, UnitOfWorkFactory

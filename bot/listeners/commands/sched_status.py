@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.blocks.common import Block, context, header, section
-from bot.clock import job_table, next_runs
+from bot.clock.scheduler import job_table, next_runs
 from bot.container import Container
-from bot.identity import require_linked
-from bot.jobs.context import JobContext, request_context, service
+from bot.jobs.context import JobContext, request_context
 from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
+from bot.slack.identity import require_linked
 from core.model import Actor
 from core.ports import PacketPost
 from core.services.queries import QueryService
@@ -104,7 +104,7 @@ async def show_status(request: SubcommandRequest) -> None:
     """``/sched status``."""
     actor = require_linked(request.actor)
     ctx = request_context(request.container, request.body)
-    queries = service(request.container, "queries") or QueryService(ctx.uow_factory, ctx.clock)
+    queries = request.container.services.queries
     report = await request.container.run_blocking(collect_status, ctx, actor, queries)
     await request.reply("schedbot status", status_blocks(ctx, report))
 

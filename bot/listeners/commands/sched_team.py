@@ -22,9 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.team import review_page_blocks, roster_blocks
 from bot.container import Container
-from bot.identity import profile_from_user, require_linked
 from bot.jobs.context import request_context
 from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
+from bot.slack.identity import profile_from_user, require_linked
 from core.errors import InvalidInput
 from core.model import Actor
 from core.services import authz

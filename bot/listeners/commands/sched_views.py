@@ -13,10 +13,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.events import event_list_blocks
 from bot.blocks.schedule import day_blocks, employee_blocks, short_day, week_blocks
-from bot.container import Container
-from bot.identity import require_linked
+from bot.container import Container, Services
 from bot.listeners.commands.sched import SubcommandHandler, SubcommandRequest, register_subcommand
-from bot.parsing import (
+from bot.slack.identity import require_linked
+from bot.slack.parsing import (
     echo_safe,
     employee_of_user,
     escape,
@@ -25,7 +25,6 @@ from bot.parsing import (
     mention_user,
     plain,
 )
-from bot.services import Services
 from core.errors import InvalidInput
 from core.model import Actor
 from core.services import authz

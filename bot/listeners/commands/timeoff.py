@@ -18,11 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import reply
 from bot.blocks.time_off import MAX_REASON, Prefill, requests_list, span
-from bot.container import Container
-from bot.identity import current_actor, require_linked
+from bot.container import Container, Services
 from bot.listeners.actions.time_off import open_request_modal, services_of, store_today
-from bot.parsing import UNSAFE_INPUT
-from bot.services import Services
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import UNSAFE_INPUT
 from core.errors import InvalidInput
 from core.model import Actor, TimeOffStatus
 from core.services.authz import Action, allowed

@@ -19,9 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import section
 from bot.blocks.home import HomeData, ManagerHome, home_view
 from bot.container import Container
-from bot.identity import current_actor
 from bot.listeners.commands.sched_views import services_of, today_of
-from bot.parsing import make_safe
+from bot.slack.identity import current_actor
+from bot.slack.parsing import make_safe
 from core.errors import DomainError
 from core.model import Actor, TimeOffStatus
 from core.services import authz

@@ -28,8 +28,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.team import report_blocks
 from bot.container import Container
-from bot.identity import current_actor
 from bot.listeners.commands.sched_team import services_of
+from bot.slack.identity import current_actor
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.model import Actor
 from core.ports import Clock, UnitOfWorkFactory

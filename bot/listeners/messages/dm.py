@@ -22,7 +22,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import Block, actions, button, context, message_text, section
 from bot.blocks.time_off import DM_CANCEL_ACTION, HOME_REQUEST_ACTION, confirmation_card, span
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.time_off import (
     action_value,
     close_dm_card,
@@ -31,7 +30,8 @@ from bot.listeners.actions.time_off import (
     services_of,
     store_today,
 )
-from bot.parsing import escape
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import escape
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.intents import ClarifyIntent, HelpIntent, ScheduleIntent, TimeOffIntent, parse_intent
 from core.model import Actor

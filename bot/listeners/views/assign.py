@@ -35,10 +35,10 @@ from bot.blocks.modals import (
     notice_modal,
 )
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.commands.sched_manage import QUESTIONS, ChangeOp, ChangeRequest, apply_change
 from bot.listeners.commands.sched_views import services_of
-from bot.parsing import clean_input, escape, make_safe
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import clean_input, escape, make_safe
 from core.errors import DomainError, InvalidInput, RuleViolation
 from core.model import Actor
 from core.rules import ROLE_MATRIX, Code, Violation, allowed_start_times, title_allowed

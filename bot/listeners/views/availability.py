@@ -30,11 +30,11 @@ from bot.blocks.modals import (
 )
 from bot.blocks.schedule import DAY_ABBR, short_day, span
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.availability import MAX_EMPLOYEE_ID, TITLE
 from bot.listeners.commands.sched_views import services_of, today_of
 from bot.listeners.views.assign import chosen, read_day, settle, state_values, ticked
-from bot.parsing import clean_input, escape
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import clean_input, escape
 from core.errors import DomainError, InvalidInput
 from core.model import Actor
 

@@ -21,11 +21,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import Block, context, modal, plain_text, section
 from bot.container import Container
-from bot.identity import current_actor
-from bot.jobs.context import JobContext, request_context, service
+from bot.jobs.context import JobContext, request_context
 from bot.jobs.mfa_prompt import CodePurpose
 from bot.jobs.packet import DailyPacket
 from bot.jobs.syncs import run_sync
+from bot.slack.identity import current_actor
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.model import Actor
 from core.ports import RetailLinkPort
@@ -78,9 +78,9 @@ def submitted_code(body: Mapping[str, Any]) -> str | None:
 
 def retaillink_of(container: Container) -> RetailLinkPort:
     """The Retail Link adapter of the container; a plain refusal when it is not configured."""
-    port: RetailLinkPort | None = service(container, "retaillink")
+    port = container.retaillink
     if port is None:
-        raise InvalidInput("Retail Link is not configured (WALMART_EDR_USERNAME / password).")
+        raise InvalidInput("Retail Link is not set up yet: an admin can add its login with /sched settings.")
     return port
 
 

@@ -17,11 +17,11 @@ from bot.blocks.common import Block
 from bot.blocks.modals import NOBODY, ROTATION_CALLBACK, notice_modal, rotation_block_id
 from bot.blocks.schedule import DAY_ABBR, ROTATION_LABEL
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.rotation import TITLE, RotationForm, load_rotation_form
 from bot.listeners.commands.sched_views import services_of
 from bot.listeners.views.assign import chosen, settle, state_values
-from bot.parsing import escape
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import escape
 from core.errors import DomainError, InvalidInput
 from core.model import Actor, RotationType
 

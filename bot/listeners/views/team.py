@@ -23,9 +23,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import error_modal
 from bot.blocks.team import ACTIVE_VALUES, DAY_VALUES, EDIT_CALLBACK, INPUT, edit_result_modal, loading_modal
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.commands.sched_auto import DEFAULT_DAYS, MAX_DAYS, plan_and_post
 from bot.listeners.commands.sched_team import DeferredReplacements, edit_service
+from bot.slack.identity import current_actor, require_linked
 from core.errors import DomainError, InvalidInput
 from core.model import Actor
 from core.services.lookups import store_today

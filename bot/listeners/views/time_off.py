@@ -31,7 +31,6 @@ from bot.blocks.time_off import (
     field_values,
 )
 from bot.container import Container
-from bot.identity import current_actor, require_linked
 from bot.listeners.actions.time_off import (
     already_text,
     announce,
@@ -42,7 +41,8 @@ from bot.listeners.actions.time_off import (
     services_of,
     submit_request,
 )
-from bot.parsing import clean_input
+from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import clean_input
 from core.errors import Conflict, InvalidInput
 from core.model import Actor
 

@@ -11,24 +11,20 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
+from bot.bootstrap import build
 from bot.container import Container
-from bot.fake_slack import FakeSlack
+from bot.edge.asgi import create_asgi_app
 from bot.jobs.context import JobContext, context_from
-from bot.notify import SlackNotifier, sync_web_client
 from bot.settings import Secret, Settings
+from bot.slack.app import build_app
 from core.services.packet import PacketService
-from core.services.queries import QueryService
 from core.services.time_settings import load_time_settings
-from integrations.pdf import PdfPacketRenderer
-from integrations.retaillink import RetailLinkAdapter
-from integrations.sandbox import (
+from devtools.fake_slack import FakeSlack
+from devtools.sandbox import (
     SANDBOX_EDR_PASSWORD,
     SANDBOX_EDR_USERNAME,
     SANDBOX_MFA_CREDENTIAL_ID,
@@ -36,6 +32,8 @@ from integrations.sandbox import (
     ServerHandle,
     sandbox_dataset,
 )
+from integrations.pdf import PdfPacketRenderer
+from integrations.retaillink import RetailLinkAdapter
 from tests.e2e.clock.world import ADMIN, DAY, SEED_USERS, ZONE, at, seed_people
 from tests.e2e.slack.support import CANARIES, CANARY_BOT_TOKEN, CANARY_SIGNING_SECRET, ServerThread
 from tests.fakes.clock import FixedClock
@@ -132,12 +130,8 @@ def packet_service(database: FakeDatabase, clock: FixedClock, retaillink: Retail
 def container(settings: Settings, database: FakeDatabase, clock: FixedClock, packet_service: PacketService,
               retaillink: RetailLinkAdapter) -> Iterator[Container]:
     """The Slack edge's container with the services these features use."""
-    uow = fake_uow_factory(database)
-    notifier = SlackNotifier(lambda: sync_web_client(settings), uow, admins=settings.schedbot_admins,
-                             pace_seconds=0)
-    services = SimpleNamespace(packet=packet_service, retaillink=retaillink, sync=None, notifier=notifier,
-                               queries=QueryService(uow, clock))
-    box = Container(settings=settings, uow_factory=uow, clock=clock, services=services)
+    box = build(settings, uow_factory=fake_uow_factory(database), clock=clock, crossmark=None,
+                retaillink=retaillink, pace_seconds=0)
     yield box
     box.close()
 

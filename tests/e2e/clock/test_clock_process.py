@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.cli import main
-from bot.clock import run_clock
-from bot.fake_slack import FakeSlack
+from bot.cli.main import main
+from bot.clock.scheduler import run_clock
 from bot.jobs.context import JobContext
 from core.model import Assignment, Employee, Event, EventType
+from devtools.fake_slack import FakeSlack
 from integrations.crypto import FernetSecretBox, generate_key
 from integrations.db.migrate import upgrade
 from tests.conftest import sql_uow_factory

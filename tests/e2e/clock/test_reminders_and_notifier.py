@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import JobRunner, job_table
-from bot.fake_slack import FakeSlack
+from bot.clock.scheduler import JobRunner, job_table
 from bot.jobs.context import JobContext
 from bot.jobs.reminders import send_reminders
-from bot.notify import SlackNotifier, sync_web_client
 from bot.settings import Settings
 from core.errors import RemoteError
+from devtools.fake_slack import FakeSlack
+from integrations.slack.notifier import SlackNotifier, sync_web_client
 from tests.e2e.clock.world import ADMIN, ANA, BOB, DAY, MIA, ZED, at, seed_day
 from tests.fakes.clock import FixedClock
 from tests.fakes.uow import FakeDatabase, fake_uow_factory
@@ -66,7 +66,9 @@ def test_a_failed_dm_does_not_stop_the_other_reminders(
 @pytest.fixture
 def paced(settings: Settings, database: FakeDatabase) -> tuple[SlackNotifier, list[float]]:
     waits: list[float] = []
-    notifier = SlackNotifier(lambda: sync_web_client(settings), fake_uow_factory(database),
+    token = settings.slack_bot_token.reveal()
+    notifier = SlackNotifier(lambda: sync_web_client(settings.slack_api_url, token),
+                             fake_uow_factory(database),
                              admins=settings.schedbot_admins, sleep=waits.append, monotonic=lambda: 100.0)
     return notifier, waits
 

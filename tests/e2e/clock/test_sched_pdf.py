@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bot.fake_slack import FakeSlack
 from bot.listeners.commands.sched import REGISTRY, SubcommandRequest, register_subcommand
+from devtools.fake_slack import FakeSlack
 from tests.e2e.clock.world import ANA, BOB, DAY, MIA, pdf_text, seed_day
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.uow import FakeDatabase

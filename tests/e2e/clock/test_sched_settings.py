@@ -11,14 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
-from bot.container import Container
-from bot.fake_slack import FakeSlack
+from bot.bootstrap import build
+from bot.edge.asgi import create_asgi_app
 from bot.listeners.commands.sched_settings import CALLBACK, CREDENTIALS, INPUT_ACTION
 from bot.settings import Settings
+from bot.slack.app import build_app
 from core.model import Role, SlackLink
 from core.ports import UnitOfWork
+from devtools.fake_slack import FakeSlack
 from tests.e2e.clock.fixtures import ACK_DEADLINE_SECONDS
 from tests.e2e.clock.world import ADMIN, MIA, TEAM
 from tests.e2e.slack.support import ServerThread
@@ -37,7 +37,7 @@ def sql_post(settings: Settings, uow_factory: UowFactory, clock: FixedClock) -> 
     with uow_factory() as uow:
         uow.slack_links.add(SlackLink(MIA, Role.MANAGER, TEAM))
         uow.commit()
-    box = Container(settings=settings, uow_factory=uow_factory, clock=clock)
+    box = build(settings, uow_factory=uow_factory, clock=clock)
     running = ServerThread(create_asgi_app(box, build_app(box))).start()
 
     def send(request: SignedRequest) -> httpx.Response:

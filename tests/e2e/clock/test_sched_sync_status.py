@@ -11,13 +11,13 @@ import httpx
 import pytest
 
 from bot.container import Container
-from bot.fake_slack import FakeSlack
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
 from bot.listeners.views.mfa_code import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
 from core.ports import EdrReport, RemoteEvent, RemoteRep
 from core.services.sync import SyncService
+from devtools.fake_slack import FakeSlack
+from devtools.sandbox import SANDBOX_MFA_CODE
 from integrations.retaillink import RetailLinkAdapter
-from integrations.sandbox import SANDBOX_MFA_CODE
 from tests.e2e.clock.fixtures import RetailLinkServer
 from tests.e2e.clock.world import ANA, DAY, MIA
 from tests.fakes.clock import FixedClock

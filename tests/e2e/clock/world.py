@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
-from bot.fake_slack import SlackUser
 from core.model import (
     Assignment,
     Condition,
@@ -24,6 +23,7 @@ from core.model import (
     Role,
     SlackLink,
 )
+from devtools.fake_slack import SlackUser
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
 
 ZONE = "America/Indiana/Indianapolis"

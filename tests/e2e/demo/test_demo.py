@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
-from bot.cli import main
-from bot.demo.cycle import DEMO_DB, run_cycle
+from bot.cli.main import main
+from devtools.demo.cycle import DEMO_DB, run_cycle
 
 DEMO_DAY = date(2026, 11, 26)
 

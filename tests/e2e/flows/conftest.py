@@ -8,14 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
 from bot.container import Container
-from bot.fake_slack import FakeSlack
-from bot.services import Services
+from bot.edge.asgi import create_asgi_app
 from bot.settings import Settings
+from bot.slack.app import build_app
+from devtools.fake_slack import FakeSlack
 from tests.e2e.flows.harness import Flow
-from tests.e2e.flows.store import USERS, build_services, flow_settings, flow_world, slack_notifier
+from tests.e2e.flows.store import USERS, flow_container, flow_settings, flow_world
 from tests.e2e.slack.support import CANARY_SIGNING_SECRET, ServerThread, leaked_canaries
 from tests.fakes.slack_requests import SlackRequests
 from tests.unit.services.service_world import World
@@ -52,15 +51,9 @@ def world() -> World:
 
 
 @pytest.fixture
-def services(world: World, settings: Settings) -> Services:
-    """The core services of the store."""
-    return build_services(world, slack_notifier(settings, world))
-
-
-@pytest.fixture
-def container(settings: Settings, world: World, services: Services) -> Iterator[Container]:
-    """The container the app is built from."""
-    box = Container(settings=settings, uow_factory=world.uow_factory, clock=world.clock, services=services)
+def container(settings: Settings, world: World) -> Iterator[Container]:
+    """The container the app is built from (the composition root over the world's fakes)."""
+    box = flow_container(settings, world)
     yield box
     box.close()
 

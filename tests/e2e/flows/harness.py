@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bot.fake_slack import Call, FakeSlack, Message, View
+from devtools.fake_slack import Call, FakeSlack, Message, View
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 
 ACK_DEADLINE_SECONDS = 3.0

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from bot.fake_slack import FakeSlack, SlackUser
-from bot.notify import SlackNotifier, sync_web_client
-from bot.services import Services
+from bot.bootstrap import build
+from bot.container import Container
 from bot.settings import Secret, Settings
 from core.model import Role, SlackLink
 from core.ports import UnitOfWork
 from core.scheduling.solve import SolveOptions
-from core.services.autoschedule import AutoScheduleService
-from core.services.availability import AvailabilityService
-from core.services.holidays import HolidayService
-from core.services.packet import PacketService
-from core.services.people import PeopleService
-from core.services.queries import QueryService
-from core.services.roster import RosterService
-from core.services.rotations import RotationService
-from core.services.scheduling import SchedulingService
-from core.services.time_off import TimeOffService
-from integrations.pdf import PdfPacketRenderer
+from devtools.fake_slack import FakeSlack, SlackUser
 from tests.e2e.flows.harness import ANN, BEN, LEAD, MANAGER, STRANGER
 from tests.e2e.slack.support import CANARY_BOT_TOKEN, CANARY_CLIENT_SECRET, CANARY_SIGNING_SECRET
 from tests.unit.services.service_world import World, team
@@ -56,25 +45,11 @@ def flow_world() -> World:
     return store
 
 
-def slack_notifier(settings: Settings, world: World) -> SlackNotifier:
-    """DMs through the fake Slack, unpaced."""
-    return SlackNotifier(lambda: sync_web_client(settings), world.uow_factory, pace_seconds=0)
+FLOW_SOLVE = SolveOptions(max_seconds=5, num_workers=1, max_deterministic_time=2.0)
+"""The auto-scheduler solves deterministically on one worker."""
 
 
-def auto_service(world: World, notifier: SlackNotifier) -> AutoScheduleService:
-    """The auto-scheduler over the world's fakes, solving deterministically on one worker."""
-    options = SolveOptions(max_seconds=5, num_workers=1, max_deterministic_time=2.0)
-    return AutoScheduleService(world.uow_factory, world.crossmark, world.clock, notifier=notifier,
-                               solve_options=options)
-
-
-def build_services(world: World, notifier: SlackNotifier) -> Services:
-    """Every core service over the world's fakes, telling people through the fake Slack."""
-    u, clock, crossmark = world.uow_factory, world.clock, world.crossmark
-    return Services(
-        scheduling=SchedulingService(u, crossmark, notifier, clock),
-        time_off=TimeOffService(u, notifier, clock),
-        availability=AvailabilityService(u, clock), rotations=RotationService(u, clock),
-        holidays=HolidayService(u, clock), people=PeopleService(u, crossmark, notifier, clock),
-        queries=QueryService(u, clock), roster=RosterService(u, clock),
-        packet=PacketService(u, PdfPacketRenderer(), clock), sync=None, auto=auto_service(world, notifier))
+def flow_container(settings: Settings, world: World) -> Container:
+    """The app's container over the world's fakes, telling people through the fake Slack unpaced."""
+    return build(settings, uow_factory=world.uow_factory, clock=world.clock, crossmark=world.crossmark,
+                 retaillink=None, solve_options=FLOW_SOLVE, pace_seconds=0)

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from bot.blocks.time_off import APPROVE_ACTION, DM_CANCEL_ACTION, DM_EDIT_ACTION, DM_SUBMIT_ACTION
-from bot.fake_slack import BOT_ID, BOT_USER_ID
 from bot.listeners.messages.dm import SWAP_SUBMIT_ACTION
 from core.model import TimeOffStatus
+from devtools.fake_slack import BOT_ID, BOT_USER_ID
 from tests.e2e.flows.harness import ANN, MANAGER, STRANGER, Flow, has_button, text_of
 from tests.unit.services.service_world import World, at, day
 

@@ -18,8 +18,8 @@ from bot.blocks.proposals import (
     WHAT_IF_ACTION,
     WHY_ACTION,
 )
-from bot.fake_slack import Message
 from core.model import EventType, RunStatus
+from devtools.fake_slack import Message
 from tests.e2e.flows.harness import ANN, LEAD, MANAGER, Flow, has_button, text_of
 from tests.unit.services.service_world import World, core_pair, day
 

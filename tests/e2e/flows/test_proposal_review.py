@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from bot.blocks.proposals import EDIT_CALLBACK, EDIT_ROW_ACTION, REVIEW_ACTION, encode_meta
-from bot.fake_slack import Message, View
 from core.model import EventType, JobTitle, ProposalStatus
+from devtools.fake_slack import Message, View
 from tests.e2e.flows.harness import MANAGER, Flow, ack_json, text_of
 from tests.unit.services.service_world import World, core_pair, day
 

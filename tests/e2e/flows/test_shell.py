@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.container import Container
-from bot.fake_slack import FakeSlack
-from bot.shell import ShellSession
+from bot.cli.main import main
 from core.model import TimeOffStatus
+from devtools.fake_slack import FakeSlack
+from devtools.shell.console import ShellSession
 from tests.e2e.flows.harness import ANN
-from tests.e2e.flows.store import build_services, flow_settings, flow_world, slack_notifier
+from tests.e2e.flows.store import flow_container, flow_settings, flow_world
 from tests.unit.services.service_world import World, at, day
 
 
@@ -31,9 +30,7 @@ def shell_world() -> World:
 @pytest.fixture
 def session(fake_slack: FakeSlack, shell_world: World) -> Iterator[tuple[ShellSession, io.StringIO]]:
     settings = flow_settings(fake_slack, signed=False)
-    services = build_services(shell_world, slack_notifier(settings, shell_world))
-    container = Container(settings=settings, uow_factory=shell_world.uow_factory, clock=shell_world.clock,
-                          services=services)
+    container = flow_container(settings, shell_world)
     out = io.StringIO()
     shell = ShellSession(container, fake_slack, user=ANN, out=out)
     yield shell, out

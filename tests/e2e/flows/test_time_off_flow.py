@@ -12,8 +12,8 @@ from bot.blocks.time_off import (
     FIND_REPLACEMENT_ACTION,
     UNASSIGN_ACTION,
 )
-from bot.fake_slack import Message
 from core.model import TimeOffStatus
+from devtools.fake_slack import Message
 from tests.e2e.flows.harness import ANN, BEN, MANAGER, Flow, ack_json, has_button, text_of
 from tests.unit.services.service_world import World, at, day
 

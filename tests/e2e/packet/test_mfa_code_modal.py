@@ -9,13 +9,13 @@ from typing import Any
 
 import httpx
 
-from bot.fake_slack import FakeSlack
 from bot.jobs.context import JobContext
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
 from bot.jobs.packet import DailyPacket
 from bot.listeners.views.mfa_code import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
+from devtools.fake_slack import FakeSlack
+from devtools.sandbox import SANDBOX_MFA_CODE
 from integrations.retaillink import RetailLinkAdapter
-from integrations.sandbox import SANDBOX_MFA_CODE
 from tests.e2e.clock.fixtures import RetailLinkServer
 from tests.e2e.clock.world import ANA, DAY, MIA, pdf_text, seed_day
 from tests.fakes.slack_requests import SignedRequest, SlackRequests

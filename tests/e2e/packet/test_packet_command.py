@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import httpx
 
-from bot.fake_slack import Channel, FakeSlack
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
+from devtools.fake_slack import Channel, FakeSlack
 from tests.e2e.clock.world import ANA, BOB, DAY, MIA, seed_day
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.uow import FakeDatabase

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.fake_slack import FakeSlack
 from bot.jobs.context import JobContext
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
 from bot.jobs.packet import DailyPacket
+from devtools.fake_slack import FakeSlack
+from devtools.sandbox import SANDBOX_MFA_CODE
 from integrations.retaillink import RetailLinkAdapter
-from integrations.sandbox import SANDBOX_MFA_CODE
 from tests.e2e.clock.world import ANA, BOB, DAY, MANAGERS, at, page_count, pdf_text, seed_day
 from tests.fakes.clock import FixedClock
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork

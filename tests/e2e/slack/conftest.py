@@ -12,14 +12,15 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
+from bot.bootstrap import build
 from bot.container import Container
-from bot.fake_slack import FakeSlack, SlackUser
-from bot.identity import require_linked
+from bot.edge.asgi import create_asgi_app
 from bot.listeners.commands.sched import REGISTRY, SubcommandRequest, register_subcommand
 from bot.settings import Secret, Settings
+from bot.slack.app import build_app
+from bot.slack.identity import require_linked
 from core.errors import InvalidInput, NotFound
+from devtools.fake_slack import FakeSlack, SlackUser
 from tests.e2e.slack.support import (
     CANARY_BOT_TOKEN,
     CANARY_CLIENT_SECRET,
@@ -92,7 +93,7 @@ def database() -> FakeDatabase:
 @pytest.fixture
 def container(settings: Settings, database: FakeDatabase) -> Iterator[Container]:
     """The container over the fake database."""
-    box = Container(settings=settings, uow_factory=lambda: FakeUnitOfWork(database), blocking_workers=8)
+    box = build(settings, uow_factory=lambda: FakeUnitOfWork(database), blocking_workers=8)
     yield box
     box.close()
 

@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
+from bot.bootstrap import build
 from bot.container import Container
+from bot.edge.asgi import create_asgi_app
+from bot.slack.app import build_app
 from tests.e2e.slack.conftest import ACK_DEADLINE_SECONDS, add_test_listeners
 from tests.e2e.slack.support import Probe, ServerThread
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
@@ -90,7 +91,7 @@ def stalled(
     container: Container, database: FakeDatabase, probe: Probe
 ) -> Iterator[tuple[ServerThread, StalledDatabase]]:
     stall = StalledDatabase(database)
-    stalled_container = Container(settings=container.settings, uow_factory=stall)
+    stalled_container = build(container.settings, uow_factory=stall)
     app = build_app(stalled_container)
     add_test_listeners(app, probe)
     running = ServerThread(create_asgi_app(stalled_container, app)).start()

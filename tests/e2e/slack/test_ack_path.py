@@ -15,15 +15,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.listener_matcher.async_builtins import AsyncBuiltinListenerMatcher
 
-from bot.ack_delivery import current_delivery
-from bot.app import build_app
-from bot.asgi import create_asgi_app
+from bot.bootstrap import build
 from bot.container import Container
-from bot.fake_slack import FakeSlack
-from bot.identity import ACTOR_PENDING_KEY, ActorLookup, current_actor
-from bot.listener_matching import BodyMatcher
-from bot.schedbot_app import SchedbotApp
+from bot.edge.asgi import create_asgi_app
+from bot.slack.ack_delivery import current_delivery
+from bot.slack.app import build_app
+from bot.slack.identity import ACTOR_PENDING_KEY, ActorLookup, current_actor
+from bot.slack.listener_matching import BodyMatcher
+from bot.slack.schedbot_app import SchedbotApp
 from core.model import Actor, Role
+from devtools.fake_slack import FakeSlack
 from tests.e2e.slack.conftest import ACK_DEADLINE_SECONDS, add_test_listeners
 from tests.e2e.slack.support import Probe, ServerThread
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
@@ -52,7 +53,7 @@ def watched(
     container: Container, database: FakeDatabase, probe: Probe
 ) -> Iterator[tuple[Post, WatchedDatabase]]:
     watch = WatchedDatabase(database)
-    box = Container(settings=container.settings, uow_factory=watch)
+    box = build(container.settings, uow_factory=watch)
     app = build_app(box)
     add_test_listeners(app, probe)
 
@@ -172,7 +173,7 @@ def test_an_event_is_still_processed_when_its_dedupe_insert_fails(
     def failing_uow() -> FakeUnitOfWork:
         raise ConnectionError("database is down")
 
-    box = Container(settings=container.settings, uow_factory=failing_uow)
+    box = build(container.settings, uow_factory=failing_uow)
     app = build_app(box)
     add_test_listeners(app, probe)
     running = ServerThread(create_asgi_app(box, app)).start()

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bot.errors import ack_payload, friendly_message, new_reference
-from bot.fake_slack import FakeSlack
+from bot.slack.errors import ack_payload, friendly_message, new_reference
 from core.errors import Conflict, InvalidInput
+from devtools.fake_slack import FakeSlack
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 
 Post = Callable[[SignedRequest], httpx.Response]

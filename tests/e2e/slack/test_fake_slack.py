@@ -6,16 +6,16 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.container import Container
-from bot.fake_slack import BOT_USER_ID, TEAM_CHANNEL_ID, Channel, FakeSlack, token_hint
+from bot.bootstrap import build
 from bot.settings import Secret, Settings
+from devtools.fake_slack import BOT_USER_ID, TEAM_CHANNEL_ID, Channel, FakeSlack, token_hint
 from tests.fakes.uow import FakeUnitOfWork
 
 
 @pytest.fixture
 def client(fake_slack: FakeSlack) -> AsyncWebClient:
     settings = Settings(slack_bot_token=Secret("xoxb-fake-test"), slack_api_url=fake_slack.base_url)
-    return Container(settings=settings, uow_factory=FakeUnitOfWork).web_client()
+    return build(settings, uow_factory=FakeUnitOfWork).web_client()
 
 
 async def test_auth_test_describes_the_bot(client: AsyncWebClient) -> None:

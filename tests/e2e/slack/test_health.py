@@ -8,8 +8,9 @@ from datetime import datetime
 import httpx
 import pytest
 
-from bot.asgi import app_version, create_asgi_app, header_problem
+from bot.bootstrap import build
 from bot.container import Container
+from bot.edge.asgi import app_version, create_asgi_app, header_problem
 from tests.e2e.slack.support import ServerThread
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
 
@@ -44,7 +45,7 @@ def unhealthy(container: Container, bolt_app: object) -> Iterator[ServerThread]:
     def broken() -> bool:
         raise ConnectionError("database is down")
 
-    sick = Container(settings=container.settings, uow_factory=container.uow_factory, health_check=broken)
+    sick = build(container.settings, uow_factory=container.uow_factory, health_check=broken)
     running = ServerThread(create_asgi_app(sick, bolt_app)).start()  # type: ignore[arg-type]
     yield running
     running.stop()
@@ -60,9 +61,7 @@ def test_health_is_503_when_the_database_does_not_answer(unhealthy: ServerThread
 
 
 def test_health_check_callable_returning_false_is_unhealthy(container: Container, bolt_app: object) -> None:
-    sick = Container(
-        settings=container.settings, uow_factory=container.uow_factory, health_check=lambda: False
-    )
+    sick = build(container.settings, uow_factory=container.uow_factory, health_check=lambda: False)
     running = ServerThread(create_asgi_app(sick, bolt_app)).start()  # type: ignore[arg-type]
     try:
         assert httpx.get(f"{running.url}/health").status_code == 503

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bot.fake_slack import FakeSlack, SlackUser
-from bot.identity import ProfileCache
-from bot.parsing import unslack
+from bot.slack.identity import ProfileCache
+from bot.slack.parsing import unslack
 from core.model import Actor, Employee, JobTitle, Role, SlackLink
 from core.services.identity import NOT_LINKED_MESSAGE, SlackProfile, resolve_actor
+from devtools.fake_slack import FakeSlack, SlackUser
 from tests.e2e.slack.conftest import ADMIN_ID
 from tests.e2e.slack.support import Probe
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
@@ -197,15 +197,14 @@ def test_user_whose_email_matches_no_employee_costs_two_transactions_not_three(d
 
 
 async def test_profile_cache_expires_after_its_ttl(fake_slack: FakeSlack) -> None:
-    from bot.container import Container
+    from bot.bootstrap import build
     from bot.settings import Settings
 
     fake_slack.add_user(SlackUser("U0TTL", "ttl", email="ttl@example.com"))
     now = [1000.0]
     cache = ProfileCache(ttl_seconds=300, monotonic=lambda: now[0])
-    client = Container(
-        settings=Settings(slack_api_url=fake_slack.base_url), uow_factory=FakeUnitOfWork
-    ).web_client(token="xoxb-test")
+    client = build(Settings(slack_api_url=fake_slack.base_url), uow_factory=FakeUnitOfWork
+                   ).web_client(token="xoxb-test")
 
     first = await cache.get(client, "T0STORE", "U0TTL")
     await cache.get(client, "T0STORE", "U0TTL")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.app import BOT_SCOPES
 from bot.listeners.commands.sched import COMMAND
+from bot.slack.app import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "manifest.yml"
 

@@ -13,15 +13,15 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
-from bot.container import Container
-from bot.fake_slack import FakeSlack
+from bot.bootstrap import build
+from bot.edge.asgi import create_asgi_app
 from bot.settings import Secret, Settings
+from bot.slack.app import build_app
+from devtools.fake_slack import FakeSlack
 from integrations.crypto import FernetSecretBox
 from integrations.db.engine import make_engine, make_session_factory
 from integrations.db.tables import SlackInstallationRow
-from integrations.slack_store import DbInstallationStore, DbOAuthStateStore
+from integrations.slack.installation_store import DbInstallationStore, DbOAuthStateStore
 from tests.e2e.slack.support import CANARY_CLIENT_SECRET, CANARY_SIGNING_SECRET, Probe, ServerThread
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
@@ -146,12 +146,8 @@ def oauth_server(
     )
     installations = DbInstallationStore(sessions, secret_box, client_id=CLIENT_ID)
     database = FakeDatabase()
-    container = Container(
-        settings=settings,
-        uow_factory=lambda: FakeUnitOfWork(database),
-        installation_store=installations,
-        oauth_state_store=DbOAuthStateStore(sessions),
-    )
+    container = build(settings, uow_factory=lambda: FakeUnitOfWork(database),
+                      installation_store=installations, oauth_state_store=DbOAuthStateStore(sessions))
     running = ServerThread(create_asgi_app(container, build_app(container))).start()
     yield running, installations
     running.stop()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import httpx
 
-from bot.fake_slack import FakeSlack
 from bot.listeners.commands.sched import REGISTRY, parse_command_text
+from devtools.fake_slack import FakeSlack
 from tests.e2e.slack.support import Probe
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 

@@ -9,10 +9,11 @@ import time
 import httpx
 import pytest
 
-from bot.app import SlackConfigError, build_app
+from bot.bootstrap import build
 from bot.container import Container
-from bot.serve import http_server, run_socket_mode
+from bot.edge.serve import http_server, run_socket_mode
 from bot.settings import Secret, Settings
+from bot.slack.app import SlackConfigError, build_app
 from tests.fakes.uow import FakeUnitOfWork
 
 
@@ -42,7 +43,7 @@ def test_socket_mode_needs_an_app_token(container: Container) -> None:
 def test_socket_mode_app_does_not_need_a_signing_secret() -> None:
     settings = Settings(slack_bot_token=Secret("xoxb-socket"), slack_app_token=Secret("xapp-socket"))
 
-    app = build_app(Container(settings=settings, uow_factory=FakeUnitOfWork), socket_mode=True)
+    app = build_app(build(settings, uow_factory=FakeUnitOfWork), socket_mode=True)
 
     assert app.client.token == "xoxb-socket"
 

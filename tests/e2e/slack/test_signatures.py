@@ -10,7 +10,7 @@ import httpx
 import pytest
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from bot.asgi import header_problem
+from bot.edge.asgi import header_problem
 from tests.e2e.slack.support import CANARY_SIGNING_SECRET, Probe
 from tests.fakes.slack_requests import (
     EXAMPLE_BODY,

@@ -10,11 +10,12 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
-from bot.app import SlackConfigError, build_app
+from bot.bootstrap import build
 from bot.container import Container
 from bot.listeners import register_all
-from bot.middleware import SlackContextFilter, StickyAck, describe_request, slack_log_context
 from bot.settings import Secret, Settings
+from bot.slack.app import SlackConfigError, build_app
+from bot.slack.middleware import SlackContextFilter, StickyAck, describe_request, slack_log_context
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.uow import FakeUnitOfWork
 
@@ -39,14 +40,14 @@ def test_app_needs_a_signing_secret() -> None:
     settings = Settings(slack_bot_token=Secret("xoxb-x"))
 
     with pytest.raises(SlackConfigError):
-        build_app(Container(settings=settings, uow_factory=FakeUnitOfWork))
+        build_app(build(settings, uow_factory=FakeUnitOfWork))
 
 
 def test_app_needs_a_bot_token_or_a_client_id() -> None:
     settings = Settings(slack_signing_secret=Secret("s"))
 
     with pytest.raises(SlackConfigError):
-        build_app(Container(settings=settings, uow_factory=FakeUnitOfWork))
+        build_app(build(settings, uow_factory=FakeUnitOfWork))
 
 
 def test_oauth_mode_needs_the_database_stores() -> None:
@@ -55,7 +56,7 @@ def test_oauth_mode_needs_the_database_stores() -> None:
     )
 
     with pytest.raises(SlackConfigError):
-        build_app(Container(settings=settings, uow_factory=FakeUnitOfWork))
+        build_app(build(settings, uow_factory=FakeUnitOfWork))
 
 
 def test_container_runs_blocking_calls_in_its_pool_keeping_the_log_context(container: Container) -> None:

@@ -9,23 +9,12 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from bot.bootstrap import build
 from bot.container import Container
-from bot.fake_slack import FakeSlack, SlackUser
-from bot.notify import SlackNotifier, sync_web_client
-from bot.services import Services
 from bot.settings import Settings
 from core.model import Role, SlackLink
 from core.scheduling.solve import SolveOptions
-from core.services.autoschedule import AutoScheduleService
-from core.services.availability import AvailabilityService
-from core.services.holidays import HolidayService
-from core.services.people import PeopleService
-from core.services.queries import QueryService
-from core.services.roster import RosterService
-from core.services.rotations import RotationService
-from core.services.scheduling import SchedulingService
-from core.services.sync import SyncService
-from core.services.time_off import TimeOffService
+from devtools.fake_slack import FakeSlack, SlackUser
 from tests.e2e.slack import conftest as edge
 from tests.e2e.slack.support import CANARY_BOT_TOKEN
 from tests.e2e.team.support import FileHost
@@ -88,25 +77,8 @@ def crossmark() -> FakeCrossmark:
 def container(settings: Settings, database: FakeDatabase, clock: FixedClock,
               crossmark: FakeCrossmark) -> Iterator[Container]:
     """The container of the running app: real core services over the fakes, DMs through fake Slack."""
-    def uow() -> FakeUnitOfWork:
-        return FakeUnitOfWork(database)
-
-    notifier = SlackNotifier(lambda: sync_web_client(settings), uow, admins=settings.schedbot_admins,
-                             pace_seconds=0)
-    box = Container(settings=settings, uow_factory=uow, clock=clock, blocking_workers=4)
-    box.services = Services(
-        scheduling=SchedulingService(uow, crossmark, notifier, clock),
-        time_off=TimeOffService(uow, notifier, clock),
-        availability=AvailabilityService(uow, clock),
-        rotations=RotationService(uow, clock),
-        holidays=HolidayService(uow, clock),
-        people=PeopleService(uow, crossmark, notifier, clock),
-        queries=QueryService(uow, clock),
-        roster=RosterService(uow, clock),
-        packet=None,  # type: ignore[arg-type]
-        sync=SyncService(uow, crossmark, clock),
-        auto=AutoScheduleService(uow, crossmark, clock, notifier, solve_options=FAST_SOLVE),
-    )
+    box = build(settings, uow_factory=lambda: FakeUnitOfWork(database), clock=clock, crossmark=crossmark,
+                retaillink=None, solve_options=FAST_SOLVE, pace_seconds=0, blocking_workers=4)
     yield box
     box.close()
 

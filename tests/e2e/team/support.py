@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from bot.fake_slack import FakeSlack, UploadedFile
-from bot.fake_slack.methods import METHODS, SlackFailure, method
-from bot.fake_slack.state import WorkspaceState
+from devtools.fake_slack import FakeSlack, UploadedFile
+from devtools.fake_slack.methods import METHODS, SlackFailure, method
+from devtools.fake_slack.state import WorkspaceState
 from tests.fakes.slack_requests import SignedRequest
 
 Post = Callable[[SignedRequest], httpx.Response]

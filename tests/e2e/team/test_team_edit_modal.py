@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from bot.fake_slack import FakeSlack
 from core.model import (
     Assignment,
     Condition,
@@ -20,6 +19,7 @@ from core.model import (
     TimeOff,
     WeeklyAvailability,
 )
+from devtools.fake_slack import FakeSlack
 from tests.e2e.team.conftest import MANAGER_ID, Post
 from tests.e2e.team.support import blocks_text, view_state, wait_until
 from tests.fakes.crossmark import FakeCrossmark, RemoteSchedule

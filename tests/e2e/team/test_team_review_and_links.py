@@ -9,9 +9,9 @@ import pytest
 
 from bot.blocks.team import needs_review_blocks
 from bot.container import Container
-from bot.fake_slack import FakeSlack
 from core.model import Actor, Employee, Role
 from core.ports import RemoteRep
+from devtools.fake_slack import FakeSlack
 from tests.e2e.team.conftest import MANAGER_ID, Post
 from tests.e2e.team.support import blocks_text, buttons, wait_until
 from tests.fakes.crossmark import FakeCrossmark

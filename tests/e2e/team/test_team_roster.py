@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.fake_slack import FakeSlack
 from core.model import Employee, JobTitle, Role, SlackLink, WeeklyAvailability
+from devtools.fake_slack import FakeSlack
 from tests.e2e.team.conftest import MANAGER_ID, Post
 from tests.e2e.team.support import blocks_text, buttons
 from tests.fakes.slack_requests import SlackRequests

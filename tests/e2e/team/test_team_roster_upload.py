@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from bot.fake_slack import FakeSlack
 from core.model import (
     Employee,
     Event,
@@ -19,6 +18,7 @@ from core.model import (
     SlackLink,
 )
 from core.rules import detect_event_type
+from devtools.fake_slack import FakeSlack
 from tests.e2e.team.conftest import MANAGER_ID, Post
 from tests.e2e.team.support import FileHost, blocks_text, buttons, file_dm_event, wait_until
 from tests.fakes.slack_requests import SlackRequests

@@ -9,21 +9,12 @@ import httpx
 import pytest
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import build_app
-from bot.asgi import create_asgi_app
+from bot.bootstrap import build
 from bot.container import Container
-from bot.fake_slack import FakeSlack
-from bot.notify import SlackNotifier, sync_web_client
-from bot.services import Services
+from bot.edge.asgi import create_asgi_app
 from bot.settings import Secret, Settings
-from core.services.availability import AvailabilityService
-from core.services.holidays import HolidayService
-from core.services.people import PeopleService
-from core.services.queries import QueryService
-from core.services.roster import RosterService
-from core.services.rotations import RotationService
-from core.services.scheduling import SchedulingService
-from core.services.time_off import TimeOffService
+from bot.slack.app import build_app
+from devtools.fake_slack import FakeSlack
 from tests.e2e.slack.conftest import ACK_DEADLINE_SECONDS
 from tests.e2e.slack.support import (
     CANARY_BOT_TOKEN,
@@ -99,16 +90,8 @@ def seeded(store: Store) -> Seeded:
 def container(settings: Settings, database: SlowFactory, clock: FixedClock, crossmark: FakeCrossmark
               ) -> Iterator[Container]:
     """The container with real core services; schedule changes DM people through the fake Slack."""
-    uow = database
-    notifier = SlackNotifier(lambda: sync_web_client(settings), uow, admins=settings.schedbot_admins,
-                             pace_seconds=0)
-    services = Services(
-        scheduling=SchedulingService(uow, crossmark, notifier, clock),
-        time_off=TimeOffService(uow, notifier, clock), availability=AvailabilityService(uow, clock),
-        rotations=RotationService(uow, clock), holidays=HolidayService(uow, clock),
-        people=PeopleService(uow, crossmark, notifier, clock), queries=QueryService(uow, clock),
-        roster=RosterService(uow, clock), packet=None, sync=None, auto=None)  # type: ignore[arg-type]
-    box = Container(settings=settings, uow_factory=uow, clock=clock, services=services)
+    box = build(settings, uow_factory=database, clock=clock, crossmark=crossmark, retaillink=None,
+                pace_seconds=0)
     yield box
     box.close()
 

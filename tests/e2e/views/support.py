@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 
-from bot.fake_slack import FakeSlack, Message, SlackUser
 from core.model import (
     Assignment,
     Condition,
@@ -27,6 +26,7 @@ from core.model import (
 )
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.rules import detect_event_type
+from devtools.fake_slack import FakeSlack, Message, SlackUser
 from tests.fakes.crossmark import FakeCrossmark, RemoteSchedule
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 

@@ -20,9 +20,9 @@ from bot.blocks.modals import (
     rotation_block_id,
 )
 from bot.blocks.schedule import AVAILABILITY_EDIT_ACTION, ROTATION_EDIT_ACTION
-from bot.fake_slack import Message
 from bot.listeners.commands.sched_admin import LINK_CHOOSE_ACTION
 from core.model import JobTitle, Role, RotationType
+from devtools.fake_slack import Message
 from tests.e2e.views.support import (
     ADMIN,
     EMPLOYEE,

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.blocks.events import ASSIGN_OPEN_ACTION, CANCEL_ACTION, CONFIRM_ACTION
 from bot.blocks.modals import AssignPrefill
-from bot.fake_slack import FakeSlack, Message
 from core.model import Condition
+from devtools.fake_slack import FakeSlack, Message
 from tests.e2e.views.support import EMPLOYEE, MANAGER, Driver, Seeded, Store, at, rendered
 from tests.fakes.crossmark import FakeCrossmark
 

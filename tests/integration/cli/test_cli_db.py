@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from bot.cli import main
+from bot.cli.main import main
 from integrations.db.engine import normalise_url
 
 
@@ -43,7 +43,7 @@ def test_downgrade_without_a_revision_is_refused(capsys: pytest.CaptureFixture[s
 
 
 def test_the_console_script_runs_as_a_process() -> None:
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "--version"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "bot.cli.main", "--version"], capture_output=True, text=True,
                           check=False, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("schedbot ")
 

@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from bot.jobs.context import JobContext
+from bot.bootstrap import build
+from bot.jobs.context import JobContext, context_from
 from bot.settings import Settings
 from core.ports import UnitOfWork
 from tests.fakes.clock import FixedClock
@@ -41,16 +42,17 @@ class Counter:
             return len(self.days)
 
 
-def unusable_slack() -> object:
-    raise AssertionError("these jobs do not talk to Slack")
+UNREACHABLE_SLACK = "http://127.0.0.1:9/api/"
+"""These jobs do not talk to Slack: a call would fail at once (nothing listens on the discard port)."""
 
 
-def job_context(uow_factory: Callable[[], UnitOfWork], clock: FixedClock) -> JobContext:
+def job_context(uow_factory: Callable[[], UnitOfWork], clock: FixedClock, *,
+                team_channel: str = "C0TEAM") -> JobContext:
     """A context over ``uow_factory`` with the store in Indianapolis."""
-    settings = Settings(store_timezone=ZONE, team_channel="C0TEAM")
-    return JobContext(settings=settings, uow_factory=uow_factory, clock=clock,
-                      slack=unusable_slack,  # type: ignore[arg-type]
-                      notifier=FakeNotifier())
+    settings = Settings(store_timezone=ZONE, team_channel=team_channel, slack_api_url=UNREACHABLE_SLACK)
+    container = build(settings, uow_factory=uow_factory, clock=clock, notifier=FakeNotifier(),
+                      crossmark=None, retaillink=None)
+    return context_from(container)
 
 
 @pytest.fixture

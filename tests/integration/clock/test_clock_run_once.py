@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import JobRunner, JobSpec, trigger_for
+from bot.clock.scheduler import JobRunner, JobSpec, trigger_for
 from core.ports import UnitOfWork
 from tests.fakes.clock import FixedClock
 from tests.integration.clock.conftest import ZONE, Counter, job_context

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.clock import CATCH_UP_JOB_ID, JobRunner, JobSpec, job_table, next_runs, schedule_jobs
+from bot.clock.scheduler import CATCH_UP_JOB_ID, JobRunner, JobSpec, job_table, next_runs, schedule_jobs
 from bot.jobs.context import JobContext
 from tests.fakes.clock import FixedClock
 from tests.fakes.uow import FakeDatabase, fake_uow_factory
@@ -82,8 +82,8 @@ def test_packet_job_fires_at_packet_time_in_the_store_timezone() -> None:
     assert upcoming["reminders"] == datetime(2026, 11, 3, 18, 0, tzinfo=TZ)
 
 
-def test_jobs_whose_service_is_missing_are_left_out() -> None:
-    ctx = job_context(fake_uow_factory(FakeDatabase()), FixedClock())
+def test_jobs_without_crossmark_or_a_team_channel_are_left_out() -> None:
+    ctx = job_context(fake_uow_factory(FakeDatabase()), FixedClock(), team_channel="")
 
     assert [spec.id for spec in job_table(ctx)] == ["reminders"]
 

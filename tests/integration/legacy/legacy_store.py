@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine
 
-from integrations.sandbox.catalog import FIRST_NAMES, LAST_NAMES
+from devtools.sandbox.catalog import FIRST_NAMES, LAST_NAMES
 from tests.integration.legacy.legacy_schema import DAYS, LEGACY_KEY, WALMART_PASSWORD, legacy_metadata
 
 Row = dict[str, Any]

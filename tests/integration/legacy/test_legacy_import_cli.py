@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.cli_import import add_commands
+from bot.cli.legacy_import import add_commands
 from core.errors import InvalidInput
 from integrations.crypto import FernetSecretBox, generate_key
 from integrations.db.engine import make_engine

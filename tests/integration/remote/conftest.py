@@ -7,10 +7,7 @@ from datetime import date
 
 import pytest
 
-from integrations.crossmark import CrossmarkAdapter
-from integrations.http import RetryPolicy
-from integrations.retaillink import InMemoryRetailLinkSessionStore, RetailLinkAdapter
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_EDR_PASSWORD,
     SANDBOX_EDR_USERNAME,
     SANDBOX_MFA_CREDENTIAL_ID,
@@ -22,6 +19,9 @@ from integrations.sandbox import (
     ServerHandle,
     sandbox_dataset,
 )
+from integrations.crossmark import CrossmarkAdapter
+from integrations.http import RetryPolicy
+from integrations.retaillink import InMemoryRetailLinkSessionStore, RetailLinkAdapter
 
 from .support import ManualClock, RecordingSleep, fixed_now
 

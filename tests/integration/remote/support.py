@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.model import Employee, Event, EventType
-from integrations.sandbox import ServerHandle, serve_in_thread
-from integrations.sandbox.dataset import SandboxMplan, SandboxRep
+from devtools.sandbox import ServerHandle, serve_in_thread
+from devtools.sandbox.dataset import SandboxMplan, SandboxRep
 
 FIXED_NOW = datetime(2027, 3, 12, 15, 0, tzinfo=UTC)
 

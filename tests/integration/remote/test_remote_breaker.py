@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import RemoteError
-from integrations.crossmark import CrossmarkAdapter
-from integrations.http import BreakerState, CircuitBreaker, RetryPolicy
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
     CrossmarkSandbox,
@@ -15,6 +13,8 @@ from integrations.sandbox import (
     FaultKind,
     ServerHandle,
 )
+from integrations.crossmark import CrossmarkAdapter
+from integrations.http import BreakerState, CircuitBreaker, RetryPolicy
 
 from .support import ManualClock, RecordingSleep, fixed_now
 

@@ -9,9 +9,9 @@ import pytest
 
 from core.errors import InvalidInput, RemoteError
 from core.model import Assignment
+from devtools.sandbox import SANDBOX_USERNAME, CrossmarkSandbox, SandboxDataset, ServerHandle
+from devtools.sandbox.dataset import SandboxMplan
 from integrations.crossmark import CrossmarkAdapter
-from integrations.sandbox import SANDBOX_USERNAME, CrossmarkSandbox, SandboxDataset, ServerHandle
-from integrations.sandbox.dataset import SandboxMplan
 
 from .support import employee_of, event_of
 

@@ -8,8 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core.errors import RemoteError
-from integrations.crossmark import CrossmarkAdapter
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
     CrossmarkSandbox,
@@ -18,6 +17,7 @@ from integrations.sandbox import (
     SandboxDataset,
     ServerHandle,
 )
+from integrations.crossmark import CrossmarkAdapter
 
 from .support import ManualClock, RecordingSleep, fixed_now
 

@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import InvalidInput
+from devtools.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, CrossmarkSandbox, sandbox_dataset
+from devtools.sandbox.dataset import SandboxMplan
 from integrations.crossmark import CrossmarkAdapter
 from integrations.crossmark.wire import parse_schedule_date, rep_window, wire_time
-from integrations.sandbox import SANDBOX_PASSWORD, SANDBOX_USERNAME, CrossmarkSandbox, sandbox_dataset
-from integrations.sandbox.dataset import SandboxMplan
 
 from .support import employee_of, event_of, fixed_now
 

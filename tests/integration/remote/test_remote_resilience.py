@@ -9,9 +9,7 @@ from email.utils import format_datetime
 import pytest
 
 from core.errors import RemoteError
-from integrations.crossmark import CrossmarkAdapter
-from integrations.http import RetryPolicy
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
     CrossmarkSandbox,
@@ -19,6 +17,8 @@ from integrations.sandbox import (
     FaultKind,
     ServerHandle,
 )
+from integrations.crossmark import CrossmarkAdapter
+from integrations.http import RetryPolicy
 
 from .support import FIXED_NOW, ManualClock, RecordingSleep, ServerComesBackOnSleep, fixed_now
 

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from core.errors import InvalidInput, NeedsMfaCode, NotFound, RemoteError
-from integrations.retaillink import InMemoryRetailLinkSessionStore, RetailLinkAdapter, RetailLinkSession
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_EDR_PASSWORD,
     SANDBOX_EDR_USERNAME,
     SANDBOX_MFA_CODE,
@@ -21,6 +20,7 @@ from integrations.sandbox import (
     SandboxDataset,
     ServerHandle,
 )
+from integrations.retaillink import InMemoryRetailLinkSessionStore, RetailLinkAdapter, RetailLinkSession
 
 from .support import RecordingSleep
 

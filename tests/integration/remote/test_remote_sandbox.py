@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from integrations.sandbox import (
+from devtools.sandbox import (
     CrossmarkSandbox,
     SandboxDataset,
     ServerHandle,

@@ -7,8 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import RemoteError
-from integrations.crossmark import CrossmarkAdapter
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
     CrossmarkSandbox,
@@ -17,6 +16,7 @@ from integrations.sandbox import (
     SandboxDataset,
     ServerHandle,
 )
+from integrations.crossmark import CrossmarkAdapter
 
 from .support import RecordingSleep, ServerComesBackOnSleep, employee_of, event_of, fixed_now
 

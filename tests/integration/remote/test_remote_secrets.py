@@ -9,9 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import DomainError
-from integrations.crossmark import CrossmarkAdapter
-from integrations.retaillink import RetailLinkAdapter
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_EDR_USERNAME,
     SANDBOX_MFA_CODE,
     SANDBOX_MFA_CREDENTIAL_ID,
@@ -22,6 +20,8 @@ from integrations.sandbox import (
     RetailLinkSandbox,
     SandboxDataset,
 )
+from integrations.crossmark import CrossmarkAdapter
+from integrations.retaillink import RetailLinkAdapter
 
 from .support import RecordingSleep, employee_of, event_of, fixed_now
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from integrations.crossmark import CrossmarkAdapter
-from integrations.http import CircuitBreaker, RetryPolicy
-from integrations.sandbox import (
+from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
     CrossmarkSandbox,
@@ -16,6 +14,8 @@ from integrations.sandbox import (
     filler_mplans,
     sandbox_dataset,
 )
+from integrations.crossmark import CrossmarkAdapter
+from integrations.http import CircuitBreaker, RetryPolicy
 
 from .support import ManualClock, RecordingSleep, fixed_now
 

@@ -16,9 +16,9 @@ import pytest
 from core.model import Actor, Condition, Role
 from core.ports import UnitOfWork
 from core.services.sync import SyncService
+from devtools.sandbox import CrossmarkSandbox, SandboxDataset, sandbox_dataset
+from devtools.sandbox.dataset import SandboxRep, assign
 from integrations.crossmark import CrossmarkAdapter
-from integrations.sandbox import CrossmarkSandbox, SandboxDataset, sandbox_dataset
-from integrations.sandbox.dataset import SandboxRep, assign
 from tests.fakes.clock import FixedClock
 
 from .conftest import TODAY

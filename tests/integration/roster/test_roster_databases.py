@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli_import import add_commands
+from bot.cli.legacy_import import add_commands
 from core.model import Actor, Employee, JobTitle, Role
 from core.ports import UnitOfWork
 from core.services.roster import RosterService, RowStatus

@@ -1,4 +1,4 @@
-"""Slack-side argument parsing (``bot.parsing``): mentions, event references, trailing dates, echoes."""
+"""Slack-side argument parsing (``bot.slack.parsing``): mentions, event references, trailing dates, echoes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.parsing import (
+from bot.slack.parsing import (
     EventRef,
     RefKind,
     clean_input,

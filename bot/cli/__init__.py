@@ -1,0 +1,1 @@
+"""The ``schedbot`` command line."""

@@ -1,0 +1,3 @@
+"""Development tools: fake Slack, Crossmark / Retail Link sandboxes, the local shell and the demo.
+
+Product code never imports them (import-linter contract)."""

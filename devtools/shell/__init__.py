@@ -1,0 +1,1 @@
+"""``schedbot shell``: a local Slack console."""

@@ -1,0 +1,1 @@
+"""Slack adapters of core ports: the notifier, the packet poster, the installation store."""
