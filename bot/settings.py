@@ -52,7 +52,6 @@ def _hhmm(value: str) -> time:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///schedbot.db"
-    secret_key: Secret = field(default_factory=lambda: Secret(""))
     settings_encryption_key: Secret = field(default_factory=lambda: Secret(""))
     external_api_base_url: str = "https://crossmark.mvretail.com"
     external_api_username: str = ""
@@ -96,7 +95,6 @@ def load_settings(search_path: str | None = None, **overrides: Any) -> Settings:
 
     values: dict[str, Any] = {
         "database_url": get("DATABASE_URL", d.database_url),
-        "secret_key": get("SECRET_KEY", "", _secret),
         "settings_encryption_key": get("SETTINGS_ENCRYPTION_KEY", "", _secret),
         "external_api_base_url": get("EXTERNAL_API_BASE_URL", d.external_api_base_url),
         "external_api_username": get("EXTERNAL_API_USERNAME", ""),

@@ -140,14 +140,6 @@ def static_select(action_id: str, options: Iterable[tuple[str, str]], *, placeho
     return element
 
 
-def paginate(blocks: Sequence[Block], per_page: int = MAX_MESSAGE_BLOCKS) -> list[list[Block]]:
-    """Blocks split into pages of at most ``per_page`` (one message each); never empty."""
-    if per_page < 1:
-        raise ValueError("per_page must be positive")
-    pages = [list(blocks[i:i + per_page]) for i in range(0, len(blocks), per_page)]
-    return pages or [[]]
-
-
 def cap_blocks(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
     """At most ``limit`` blocks; when cut, the last one says how many were left out."""
     if len(blocks) <= limit:

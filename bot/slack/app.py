@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Container
 from bot.listeners import register_all
+from bot.slack.bolt_internals import require_internals
 from bot.slack.errors import handle_error
 from bot.slack.identity import ProfileCache
 from bot.slack.middleware import install_middleware
@@ -113,4 +114,5 @@ def build_app(container: Container, *, profiles: ProfileCache | None = None,
     register_all(app, container)
     app.error(handle_error)
     app.prepare()
+    require_internals(app)
     return app

@@ -33,9 +33,9 @@ class SchedbotApp(AsyncApp):
     _authorized: asyncio.Future[None] | None = None
 
     def registered_listeners(self) -> list[Any]:
-        """The app's listeners in matching order (empty if Bolt stops exposing them)."""
-        listeners = getattr(self, "_async_listeners", None)
-        return listeners if isinstance(listeners, list) else []
+        """The app's listeners in matching order (``bot.slack.bolt_internals`` checks it exists)."""
+        listeners: list[Any] = self._async_listeners
+        return listeners
 
     def streamline_listeners(self) -> None:
         """Make the matchers of listeners registered since the last call cheap."""
@@ -56,7 +56,7 @@ class SchedbotApp(AsyncApp):
 
     def single_team_authorization(self) -> AsyncSingleTeamAuthorization | None:
         """Bolt's single-workspace authorization middleware, if the app has one."""
-        middleware = getattr(self, "_async_middleware_list", None) or []
+        middleware: list[Any] = self._async_middleware_list
         found = [m for m in middleware if isinstance(m, AsyncSingleTeamAuthorization)]
         return found[0] if found else None
 

@@ -102,7 +102,3 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to ``engine``; objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
-
-def is_postgres(engine: Engine) -> bool:
-    """Whether the engine talks to PostgreSQL."""
-    return engine.dialect.name == "postgresql"

@@ -147,9 +147,3 @@ PROPOSALS = _map(model.Proposal, tables.ProposalRow, auto_id=True,
                  parent=Parent("run_id", tables.SchedulerRunRow.__table__))  # type: ignore[arg-type]
 TEMPLATES = _map(model.PaperworkTemplate, tables.PaperworkTemplateRow, auto_id=True)
 SYNC_RUNS = _map(model.SyncRun, tables.SyncRunRow, auto_id=True)
-
-ALL_MAPS: tuple[EntityMap[Any], ...] = (
-    STORES, EMPLOYEES, EVENTS, ASSIGNMENTS, WEEKLY_AVAILABILITY, DATE_AVAILABILITY, OVERRIDES, TIME_OFF,
-    TIME_OFF_REQUESTS, ROTATIONS, ROTATION_EXCEPTIONS, HOLIDAYS, SLACK_LINKS, AUDIT, RUNS, PROPOSALS,
-    TEMPLATES, SYNC_RUNS,
-)

@@ -37,8 +37,6 @@ from integrations.retaillink.wire import browse_reports, browse_request, edr_rep
 log = logging.getLogger("integrations.retaillink")
 
 UPSTREAM = "Retail Link"
-DEFAULT_LOGIN_BASE_URL = "https://retaillink.login.wal-mart.com"
-DEFAULT_EDR_BASE_URL = "https://retaillink2.wal-mart.com"
 BROWSER_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/126.0 Safari/537.36")
 TOKEN_COOKIE = "auth-token"  # noqa: S105 - a cookie name

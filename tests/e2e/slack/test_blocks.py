@@ -20,7 +20,6 @@ from bot.blocks.common import (
     error_modal,
     header,
     modal,
-    paginate,
     reply,
     section,
     static_select,
@@ -95,15 +94,6 @@ def test_static_select_caps_options_and_marks_the_initial_one() -> None:
     assert element["initial_option"]["value"] == "E7"
     with pytest.raises(ValueError):
         static_select("pick", [])
-
-
-def test_paginate_splits_into_messages_of_at_most_50_blocks() -> None:
-    blocks = [divider() for _ in range(120)]
-
-    pages = paginate(blocks)
-
-    assert [len(p) for p in pages] == [50, 50, 20]
-    assert paginate([]) == [[]]
 
 
 def test_cap_blocks_says_how_many_were_left_out() -> None:
