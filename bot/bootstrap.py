@@ -51,7 +51,9 @@ from core.services.queries import QueryService
 from core.services.roster import RosterService
 from core.services.rotations import RotationService
 from core.services.scheduling import SchedulingService
+from core.services.store_settings import StoreSettingsService
 from core.services.sync import SyncService
+from core.services.team_review import TeamReviewService
 from core.services.time_off import TimeOffService
 from core.services.time_settings import load_time_settings
 from integrations.crypto import FernetSecretBox
@@ -214,6 +216,8 @@ def make_services(uow: UnitOfWorkFactory, clock: Clock, crossmark: CrossmarkPort
                              template_loader=load_template_file, time_settings=load_time_settings),
         auto=AutoScheduleService(uow, remote, clock, notifier=notifier, solve_options=solve_options),
         sync=SyncService(uow, crossmark, clock, retaillink) if crossmark is not None else None,
+        team_review=TeamReviewService(uow, clock),
+        store_settings=StoreSettingsService(uow, clock),
     )
 
 

@@ -47,7 +47,9 @@ from core.services.queries import QueryService
 from core.services.roster import RosterService
 from core.services.rotations import RotationService
 from core.services.scheduling import SchedulingService
+from core.services.store_settings import StoreSettingsService
 from core.services.sync import SyncService
+from core.services.team_review import TeamReviewService
 from core.services.time_off import TimeOffService
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,8 @@ class Services:
     auto: AutoScheduleService
     sync: SyncService | None
     """None when Crossmark is not configured."""
+    team_review: TeamReviewService
+    store_settings: StoreSettingsService
 
 
 @dataclass

@@ -86,6 +86,15 @@ class ProposalStatus(StrEnum):
     UNSCHEDULED = "unscheduled"
 
 
+class UploadStatus(StrEnum):
+    """Where a staged roster upload is: waiting, applied, refused at apply time, or discarded."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    DISCARDED = "discarded"
+
+
 EVENT_NUMBER_RE = re.compile(r"\d{6}")
 
 
@@ -408,4 +417,21 @@ class SyncRun:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     status: str = "running"
+    store_id: int = DEFAULT_STORE_ID
+
+
+@dataclass
+class RosterUpload:
+    """A roster CSV a manager uploaded, checked by a dry run and waiting for Apply or Discard.
+
+    ``id`` is a random token (it travels in the Apply button); ``content`` is emptied once the upload
+    is applied, rejected or discarded.
+    """
+
+    id: str
+    uploaded_by: str
+    file_name: str
+    content: bytes
+    created_at: datetime
+    status: UploadStatus = UploadStatus.PENDING
     store_id: int = DEFAULT_STORE_ID

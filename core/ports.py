@@ -22,6 +22,7 @@ from core.model import (
     PaperworkTemplate,
     Proposal,
     ProposalStatus,
+    RosterUpload,
     RotationAssignment,
     RotationException,
     RunStatus,
@@ -31,6 +32,7 @@ from core.model import (
     SyncRun,
     TimeOff,
     TimeOffRequest,
+    UploadStatus,
     WeeklyAvailability,
 )
 
@@ -83,6 +85,12 @@ class ProposalRepository(Repository[Proposal, int], Protocol):
 
 class RunRepository(Repository[SchedulerRun, int], Protocol):
     def transition(self, run_id: int, from_: Sequence[RunStatus], to: RunStatus) -> bool: ...
+
+
+class RosterUploadRepository(Repository[RosterUpload, str], Protocol):
+    def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
+        """Compare-and-set the status; True for exactly one of any concurrent callers."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -187,6 +195,7 @@ class UnitOfWork(Protocol):
     edr_cache: EdrCache
     processed_events: ProcessedEvents
     packet_posts: PacketPostRepository
+    roster_uploads: RosterUploadRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -40,6 +40,11 @@ VALUE = "value"
 OVERRIDE_VALUE = "override"
 NOBODY = "-"
 MAX_REASON = 500
+ASSIGN_TITLE = "Assign event"
+AVAILABILITY_TITLE = "Edit availability"
+ROTATION_TITLE = "Edit rotation"
+MAX_EMPLOYEE_ID = 64
+"""The longest employee id an availability button or modal may carry."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Slack-side arguments: mentions, event references, trailing dates and times, safe echoes.
 
-Slack escapes a mention in a command as ``<@U123|ana>``. An event is named by its local id
-(``#12``, ``id:12`` or a number of up to five digits), its mPlan id (seven digits or more, or
-``mplan:31785001``), its 6-digit Walmart event number optionally followed by a type
-(``606001 core``, ``606001-supervisor``), or by words that all appear in its name.
+Text only: nothing here reads the database. Slack escapes a mention in a command as ``<@U123|ana>``.
+An event is named by its local id (``#12``, ``id:12`` or a number of up to five digits), its mPlan id
+(seven digits or more, or ``mplan:31785001``), its 6-digit Walmart event number optionally followed
+by a type (``606001 core``, ``606001-supervisor``), or by words that all appear in its name; the
+resulting ``EventRef`` is resolved by core (``QueryService.resolve_event``).
 
 Everything a person typed that is shown back to them goes through ``escape`` first, so
 ``<!channel>`` and friends are displayed, never expanded.
@@ -14,15 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, time, timedelta
-from enum import StrEnum
+from datetime import date, time
 
-from core.errors import DomainError, InvalidInput, NotFound
-from core.model import Employee, Event, EventType
-from core.ports import UnitOfWork
-from core.rules import event_number
-from core.services.lookups import employee_of
+from core.errors import DomainError, InvalidInput
+from core.model import EventType
+from core.services.event_refs import EventRef, RefKind
 from core.textdates import MONTHS, WEEKDAYS, parse_date, parse_time
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>$", re.IGNORECASE)
@@ -34,9 +31,6 @@ DATE_SHAPE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/-]\d{1,2}([/-]\d{2,4}
 DATE_WORDS = frozenset({"next", "this", "yesterday", "tod", "tmrw", "tmr", "tom"})
 MAX_ECHO = 200
 MAX_REF_TEXT = 100
-EVENT_SEARCH_BACK_DAYS = 60
-EVENT_SEARCH_AHEAD_DAYS = 365
-MAX_CHOICES = 6
 MAX_ERROR_TEXT = 1500
 MAX_FIELD_ERROR = 300
 SAFE_MARK = "_schedbot_escaped"
@@ -64,11 +58,6 @@ def escape(text: str, limit: int | None = MAX_ECHO) -> str:
 def unslack(text: str) -> str:
     """Command text as the person typed it: Slack sends ``&``, ``<`` and ``>`` as entities."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def make_safe(error: DomainError) -> DomainError:
@@ -137,32 +126,6 @@ def looks_like_time(word: str) -> bool:
     return TIME_WORD.match(word.strip()) is not None
 
 
-class RefKind(StrEnum):
-    """How an event reference names its event."""
-
-    ID = "id"
-    MPLAN = "mplan"
-    NUMBER = "number"
-    TEXT = "text"
-
-
-@dataclass(frozen=True)
-class EventRef:
-    """An event as someone named it."""
-
-    kind: RefKind
-    value: str
-    event_type: EventType | None = None
-
-    def describe(self) -> str:
-        """How the reference reads in a message (raw: escape before showing)."""
-        if self.kind is RefKind.ID:
-            return f"#{self.value}"
-        if self.kind is RefKind.NUMBER and self.event_type is not None:
-            return f"{self.value} {self.event_type.value}"
-        return shorten(self.value, 60)
-
-
 def parse_event_ref(words: Sequence[str]) -> EventRef:
     """One event reference made of all ``words``."""
     text = unslack(" ".join(w.strip() for w in words if w.strip()))
@@ -229,46 +192,6 @@ def split_trailing_when(words: Sequence[str], today: date, *,
                        {"date": "No date found"})
 
 
-def resolve_event(uow: UnitOfWork, store_id: int, ref: EventRef, today: date) -> Event:
-    """The one event of the store that ``ref`` names; NotFound or "ambiguous" InvalidInput otherwise."""
-    if ref.kind is RefKind.ID:
-        found = uow.events.get(int(ref.value))
-        if found is None or found.store_id != store_id:
-            raise NotFound(f"There is no event #{ref.value}.")
-        return found
-    if ref.kind is RefKind.MPLAN:
-        by_mplan = uow.events.by_mplan(store_id, int(ref.value))
-        if by_mplan is None:
-            raise NotFound(f"There is no event with mPlan id {ref.value}.")
-        return by_mplan
-    pool = uow.events.overlapping(store_id, today - timedelta(days=EVENT_SEARCH_BACK_DAYS),
-                                  today + timedelta(days=EVENT_SEARCH_AHEAD_DAYS))
-    if ref.kind is RefKind.NUMBER:
-        matches = [e for e in pool if event_number(e.name) == ref.value
-                   and (ref.event_type is None or e.event_type is ref.event_type)]
-        cores = [e for e in matches if e.event_type is EventType.CORE]
-        if len(matches) > 1 and ref.event_type is None and len(cores) == 1:
-            matches = cores
-    else:
-        wanted = ref.value.casefold()
-        words = wanted.split()
-        matches = [e for e in pool if e.name.casefold() == wanted] or [
-            e for e in pool if all(w in e.name.casefold() for w in words)]
-    if not matches:
-        raise NotFound(f"No event matches {ref.describe()}. Try `/sched events {ref.describe()}`.")
-    if len(matches) > 1:
-        ranked = sorted(matches, key=lambda e: (e.due_date, e.id))
-        shown = ", ".join(f"#{e.id} {shorten(e.name, 60)}" for e in ranked[:MAX_CHOICES])
-        more = f" and {len(ranked) - MAX_CHOICES} more" if len(ranked) > MAX_CHOICES else ""
-        raise InvalidInput(f"{ref.describe()} matches {len(ranked)} events: {shown}{more}. Use the #id.",
-                           {"event": "Ambiguous"})
-    return matches[0]
-
-
-def employee_of_user(uow: UnitOfWork, store_id: int, slack_user_id: str) -> Employee:
-    """The employee a Slack user is linked to; NotFound when they are not linked."""
-    link = uow.slack_links.get(slack_user_id)
-    if link is None or link.employee_id is None:
-        raise NotFound(f"<@{slack_user_id}> is not linked to a team member yet — a manager can use "
-                       f"`/sched link <@{slack_user_id}> <employee>`.")
-    return employee_of(uow, store_id, link.employee_id)
+def parse_day_text(text: str, today: date) -> date:
+    """The day named in a command (``core.textdates``: ISO, 12/24, fri, next mon …); empty is today."""
+    return parse_date(text.strip() or "today", today)

@@ -1,16 +1,19 @@
-"""Shared look-ups of the services: the store's local today, rows that must exist, people by name."""
+"""Shared look-ups of the services: the store's local today, rows that must exist, people by name or
+Slack user, and a person's work from a day on."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import InvalidInput, NotFound
-from core.model import Employee, Event, Store
+from core.model import Assignment, Employee, Event, Store
 from core.ports import Clock, UnitOfWork
 
 _SPACES = re.compile(r"\s+")
+FUTURE_DAYS = 730
+"""How far ahead a person's assignments are looked for."""
 
 
 def store_of(uow: UnitOfWork, store_id: int) -> Store:
@@ -54,6 +57,29 @@ def employee_of(uow: UnitOfWork, store_id: int, employee_id: str) -> Employee:
     if employee is None or employee.store_id != store_id:
         raise NotFound(f"Employee {employee_id} does not exist.")
     return employee
+
+
+def employee_of_user(uow: UnitOfWork, store_id: int, slack_user_id: str) -> Employee:
+    """The employee a Slack user is linked to; NotFound when they are not linked."""
+    link = uow.slack_links.get(slack_user_id)
+    if link is None or link.employee_id is None:
+        raise NotFound(f"<@{slack_user_id}> is not linked to a team member yet — a manager can use "
+                       f"`/sched link <@{slack_user_id}> <employee>`.")
+    return employee_of(uow, store_id, link.employee_id)
+
+
+def future_assignments(uow: UnitOfWork, employee: Employee, first: date,
+                       days: int = FUTURE_DAYS) -> list[tuple[Assignment, Event]]:
+    """The person's assignments starting on ``first`` or later (up to ``days`` ahead), by start,
+    each with its event."""
+    rows = [a for a in uow.assignments.between(employee.store_id, first, first + timedelta(days=days))
+            if a.employee_id == employee.id and a.start.date() >= first]
+    found = []
+    for a in rows:
+        event = uow.events.get(a.event_id)
+        if event is not None:
+            found.append((a, event))
+    return found
 
 
 def normalise_name(name: str) -> str:

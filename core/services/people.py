@@ -13,14 +13,12 @@ from core.ports import Clock, CrossmarkPort, Notifier, UnitOfWork, UnitOfWorkFac
 from core.rules import Violation
 from core.services import audit, authz
 from core.services.identity import default_role_for
-from core.services.lookups import employee_of, resolve_employee, store_today
+from core.services.lookups import employee_of, future_assignments, resolve_employee, store_today
 from core.services.schedule_changes import ScheduleResult
 from core.services.scheduling import SchedulingService
 
 SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]+$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FUTURE_DAYS = 730
-"""How far ahead a leaver's assignments are looked for."""
 
 
 class TerminationStrategy(StrEnum):
@@ -175,22 +173,10 @@ class PeopleService:
                 uow.commit()
         return EmployeeUpdate(after, warnings)
 
-    @staticmethod
-    def _future(uow: UnitOfWork, employee: Employee, after: date) -> list[tuple[Assignment, Event]]:
-        rows = [a for a in uow.assignments.between(employee.store_id, after,
-                                                       after + timedelta(days=FUTURE_DAYS))
-                if a.employee_id == employee.id and a.start.date() >= after]
-        out = []
-        for a in rows:
-            event = uow.events.get(a.event_id)
-            if event is not None:
-                out.append((a, event))
-        return out
-
     def _future_warning(self, uow: UnitOfWork, employee: Employee, today: date) -> tuple[str, ...]:
         if employee.is_active:
             return ()
-        count = len(self._future(uow, employee, today))
+        count = len(future_assignments(uow, employee, today))
         if not count:
             return ()
         return (f"{employee.name} still has {count} assignment(s) from today on — use terminate to hand "
@@ -212,7 +198,7 @@ class PeopleService:
         with self._uow_factory() as uow:
             before = employee_of(uow, actor.store_id, employee_id)
             today = store_today(uow, self._clock, actor.store_id)
-            future = self._future(uow, before, max(today, last_day + timedelta(days=1)))
+            future = future_assignments(uow, before, max(today, last_day + timedelta(days=1)))
             target: Employee | None = None
             if how is TerminationStrategy.REASSIGN:
                 if reassign_to is None:

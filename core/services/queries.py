@@ -26,6 +26,7 @@ from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.rules import Code, Facts, Mode, end_of, holiday_on, pair_key, validate_plan, week_start
 from core.rules.validator import CLOSED_CONDITIONS
 from core.services import authz
+from core.services.event_refs import EventRef, resolve_event
 from core.services.lookups import employee_of, store_today
 from core.services.query_models import (
     DaySchedule,
@@ -56,6 +57,19 @@ class QueryService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
+
+    def today(self, actor: Actor) -> date:
+        """Today in the actor's store (its timezone); anyone may ask."""
+        with self._uow_factory() as uow:
+            return store_today(uow, self._clock, actor.store_id)
+
+    def resolve_event(self, actor: Actor, ref: EventRef, today: date | None = None) -> Event:
+        """The one event of the actor's store that ``ref`` names (see ``core.services.event_refs``);
+        words and numbers are looked for around ``today`` (default: the store's today)."""
+        authz.require(actor, authz.Action.VIEW_TEAM)
+        with self._uow_factory() as uow:
+            around = today or store_today(uow, self._clock, actor.store_id)
+            return resolve_event(uow, actor.store_id, ref, around)
 
     def day(self, actor: Actor, day: date) -> DaySchedule:
         """One day by time slot, with its unstaffed events and warnings."""

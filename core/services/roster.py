@@ -5,20 +5,34 @@ nothing is ever deleted. The whole file is one transaction: when any row is reje
 applied, and the report lists every rejected row with its row number, column and reason. A
 ``slack_user_id`` links that Slack user to the employee (role employee unless the link already has a
 higher one). Every change is audited. Manager only (``authz.Action.EDIT_TEAM``).
+
+A file uploaded in Slack is staged first (``stage_upload``: a dry run, and when it would change
+something the file waits in ``roster_uploads`` under a random id), then applied or discarded exactly
+once (``apply_upload`` / ``discard_upload``: a compare-and-set on the upload's status).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
-from core.model import Actor, Employee, SlackLink, WeeklyAvailability
+from core.model import Actor, Employee, RosterUpload, SlackLink, UploadStatus, WeeklyAvailability
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.services import audit, authz
 from core.services.roster_csv import DAY_COLUMNS, RosterFileError, read_roster, write_roster, yes_no
 from core.services.roster_rows import RosterState, RowPlan, judge_row
 
-__all__ = ["RosterReport", "RosterService", "RowIssue", "RowOutcome", "RowStatus"]
+__all__ = ["RosterReport", "RosterService", "RowIssue", "RowOutcome", "RowStatus", "StagedUpload",
+           "UploadDecision", "UploadResult"]
+
+UPLOAD_TTL = timedelta(hours=24)
+"""A staged upload older than this is not applied: the roster may have changed since its check."""
+MAX_UPLOAD_ID = 64
+MAX_FILE_NAME = 200
+DEFAULT_FILE_NAME = "roster.csv"
 
 
 class RowStatus(StrEnum):
@@ -73,6 +87,11 @@ class RosterReport:
         """No file problem and no rejected row."""
         return not self.problems and not self.rejected
 
+    @property
+    def has_changes(self) -> bool:
+        """Applying would create or update at least one row."""
+        return bool(self.count(RowStatus.CREATED) or self.count(RowStatus.UPDATED))
+
     def render(self) -> str:
         """Counts, then every rejected row with its reasons, then what was applied."""
         if self.problems:
@@ -99,6 +118,39 @@ class RosterReport:
         return "\n".join(lines)
 
 
+class UploadResult(StrEnum):
+    """How an Apply or Discard of a staged upload ended."""
+
+    DONE = "done"
+    GONE = "gone"
+    """Unknown, of another store, already decided, or (for Apply) expired: nothing changed."""
+    TAKEN = "taken"
+    """Another click decided it first: nothing changed."""
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    """The dry-run report of an uploaded file and, when it can be applied, the waiting upload."""
+
+    report: RosterReport
+    upload: RosterUpload | None = None
+
+
+@dataclass(frozen=True)
+class UploadDecision:
+    """The outcome of Apply / Discard: the upload as it is now and, after Apply, the import report."""
+
+    result: UploadResult
+    upload: RosterUpload | None = None
+    report: RosterReport | None = None
+
+
+def _upload_summary(upload: RosterUpload) -> dict[str, Any]:
+    """What the audit log keeps of an upload (never its content)."""
+    return {"file_name": upload.file_name, "uploaded_by": upload.uploaded_by, "status": upload.status.value,
+            "created_at": upload.created_at.isoformat(), "size": len(upload.content)}
+
+
 class RosterService:
     """Roster import/export over one unit of work per call."""
 
@@ -109,27 +161,109 @@ class RosterService:
     def import_csv(self, actor: Actor, data: bytes, *, dry_run: bool = False) -> RosterReport:
         """Judge every row of ``data`` and apply them all in one transaction, or none of them."""
         authz.require(actor, authz.Action.EDIT_TEAM)
+        with self._uow_factory() as uow:
+            report = self._import(uow, actor, data, dry_run=dry_run)
+            if report.applied:
+                uow.commit()
+        return report
+
+    def _import(self, uow: UnitOfWork, actor: Actor, data: bytes, *, dry_run: bool) -> RosterReport:
         report = RosterReport(dry_run=dry_run)
         try:
             rows = read_roster(data)
         except RosterFileError as exc:
             report.problems.append(str(exc))
             return report
-        with self._uow_factory() as uow:
-            state = RosterState.load(uow, actor.store_id, rows)
-            plans = [judge_row(state, row) for row in rows]
-            for plan in plans:
-                status = (RowStatus.REJECTED if plan.issues else RowStatus.CREATED if plan.before is None
-                          else RowStatus.UPDATED if plan.changes else RowStatus.UNCHANGED)
-                report.rows.append(RowOutcome(plan.row, status, plan.employee_id, list(plan.changes),
-                                              [RowIssue(c, m) for c, m in plan.issues]))
-            if report.rejected or dry_run:
-                return report
-            for plan in plans:
-                self._apply(uow, actor, plan)
-            uow.commit()
-            report.applied = True
+        state = RosterState.load(uow, actor.store_id, rows)
+        plans = [judge_row(state, row) for row in rows]
+        for plan in plans:
+            status = (RowStatus.REJECTED if plan.issues else RowStatus.CREATED if plan.before is None
+                      else RowStatus.UPDATED if plan.changes else RowStatus.UNCHANGED)
+            report.rows.append(RowOutcome(plan.row, status, plan.employee_id, list(plan.changes),
+                                          [RowIssue(c, m) for c, m in plan.issues]))
+        if report.rejected or dry_run:
+            return report
+        for plan in plans:
+            self._apply(uow, actor, plan)
+        report.applied = True
         return report
+
+    def stage_upload(self, actor: Actor, name: str, data: bytes) -> StagedUpload:
+        """Dry-run an uploaded file; when every row is acceptable and something would change, keep it
+        (under a new random id) until a manager applies or discards it."""
+        report = self.import_csv(actor, data, dry_run=True)
+        if not (report.ok and report.has_changes):
+            return StagedUpload(report)
+        upload = RosterUpload(secrets.token_urlsafe(18), actor.slack_user_id,
+                              name.strip()[:MAX_FILE_NAME] or DEFAULT_FILE_NAME, data, self._clock.now(),
+                              store_id=actor.store_id)
+        with self._uow_factory() as uow:
+            uow.roster_uploads.add(upload)
+            audit.record(uow, actor, "roster_upload.stage", "roster_upload", upload.id,
+                         after=_upload_summary(upload), at=upload.created_at)
+            uow.commit()
+        return StagedUpload(report, upload)
+
+    def pending_upload(self, actor: Actor, upload_id: str) -> RosterUpload | None:
+        """The staged upload while it waits and has not expired; ``None`` otherwise."""
+        authz.require(actor, authz.Action.EDIT_TEAM)
+        with self._uow_factory() as uow:
+            upload = self._upload_of(uow, actor, upload_id)
+        return upload if upload is not None and self._applicable(upload) else None
+
+    def apply_upload(self, actor: Actor, upload_id: str, *, dry_run: bool = False) -> UploadDecision:
+        """Import the staged file once (``dry_run``: only judge it again, changing nothing).
+
+        Of concurrent clicks exactly one applies; the others get ``TAKEN``. A file whose rows no
+        longer pass (the roster changed since the check) applies nothing and ends ``REJECTED``.
+        """
+        authz.require(actor, authz.Action.EDIT_TEAM)
+        with self._uow_factory() as uow:
+            upload = self._upload_of(uow, actor, upload_id)
+            if upload is None or not self._applicable(upload):
+                return UploadDecision(UploadResult.GONE, upload)
+            if dry_run:
+                return UploadDecision(UploadResult.DONE, upload,
+                                      self._import(uow, actor, upload.content, dry_run=True))
+            if not uow.roster_uploads.transition(upload.id, [UploadStatus.PENDING], UploadStatus.APPLIED):
+                return UploadDecision(UploadResult.TAKEN, upload)
+            report = self._import(uow, actor, upload.content, dry_run=False)
+            closed = self._close(uow, actor, upload,
+                                 UploadStatus.APPLIED if report.applied else UploadStatus.REJECTED)
+            uow.commit()
+        return UploadDecision(UploadResult.DONE, closed, report)
+
+    def discard_upload(self, actor: Actor, upload_id: str) -> UploadDecision:
+        """Forget a staged file without applying it (once: a decided upload gives ``TAKEN``)."""
+        authz.require(actor, authz.Action.EDIT_TEAM)
+        with self._uow_factory() as uow:
+            upload = self._upload_of(uow, actor, upload_id)
+            if upload is None:
+                return UploadDecision(UploadResult.GONE)
+            if not uow.roster_uploads.transition(upload.id, [UploadStatus.PENDING], UploadStatus.DISCARDED):
+                return UploadDecision(UploadResult.TAKEN, upload)
+            closed = self._close(uow, actor, upload, UploadStatus.DISCARDED)
+            uow.commit()
+        return UploadDecision(UploadResult.DONE, closed)
+
+    @staticmethod
+    def _upload_of(uow: UnitOfWork, actor: Actor, upload_id: str) -> RosterUpload | None:
+        if not upload_id or len(upload_id) > MAX_UPLOAD_ID:
+            return None
+        upload = uow.roster_uploads.get(upload_id)
+        return upload if upload is not None and upload.store_id == actor.store_id else None
+
+    def _applicable(self, upload: RosterUpload) -> bool:
+        return upload.status is UploadStatus.PENDING and self._clock.now() - upload.created_at <= UPLOAD_TTL
+
+    def _close(self, uow: UnitOfWork, actor: Actor, upload: RosterUpload,
+               status: UploadStatus) -> RosterUpload:
+        closed = replace(upload, status=status, content=b"")
+        uow.roster_uploads.update(closed)
+        verb = {UploadStatus.DISCARDED: "discard"}.get(status, "apply")
+        audit.record(uow, actor, f"roster_upload.{verb}", "roster_upload", upload.id,
+                     before=_upload_summary(upload), after=_upload_summary(closed), at=self._clock.now())
+        return closed
 
     def _apply(self, uow: UnitOfWork, actor: Actor, plan: RowPlan) -> None:
         now = self._clock.now()

@@ -24,7 +24,7 @@ from core.model import Actor, Assignment, Employee, Event, JobTitle, WeeklyAvail
 from core.ports import Clock, Notifier, UnitOfWork, UnitOfWorkFactory
 from core.services import authz
 from core.services.availability import AvailabilityService
-from core.services.lookups import employee_of, resolve_employee, store_today
+from core.services.lookups import employee_of, future_assignments, resolve_employee, store_today
 from core.services.people import EMAIL_RE, PeopleService, TerminationResult, TerminationStrategy
 from core.services.scheduling import SchedulingService
 
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 MAX_EMAIL = 120
 MAX_QUERY = 100
-FUTURE_DAYS = 730
 MAX_LISTED_PROBLEMS = 3
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -125,17 +124,6 @@ def describe_days(days: Sequence[bool]) -> str:
 
 def _has_controls(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("C") for ch in text)
-
-
-def _future(uow: UnitOfWork, person: Employee, first: date) -> list[tuple[Assignment, Event]]:
-    rows = [a for a in uow.assignments.between(person.store_id, first, first + timedelta(days=FUTURE_DAYS))
-            if a.employee_id == person.id and a.start.date() >= first]
-    found = []
-    for a in rows:
-        event = uow.events.get(a.event_id)
-        if event is not None:
-            found.append((a, event))
-    return found
 
 
 class TeamEditService:
@@ -245,7 +233,7 @@ class TeamEditService:
             problems[EditField.LAST_DAY] = f"The last day can't be in the past (today is {today:%m/%d/%Y})."
         else:
             plan.last_day = term.last_day
-            plan.future = _future(uow, plan.person, term.last_day + timedelta(days=1))
+            plan.future = future_assignments(uow, plan.person, term.last_day + timedelta(days=1))
         if plan.strategy is not TerminationStrategy.REASSIGN:
             return
         query = (term.reassign_to or "").strip()

@@ -324,6 +324,14 @@ def reactions_add(state: WorkspaceState, params: Payload, base_url: str) -> Payl
     return {}
 
 
+@method("apps.connections.open")
+def apps_connections_open(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
+    """Answer ``apps.connections.open``: the WebSocket URL of a running ``FakeSocketMode``."""
+    if state.socket_mode_url is None:
+        raise SlackFailure("socket_mode_not_enabled")
+    return {"url": state.socket_mode_url}
+
+
 @method("oauth.v2.access")
 def oauth_v2_access(state: WorkspaceState, params: Payload, base_url: str) -> Payload:
     """Answer ``oauth.v2.access`` like Slack does."""

@@ -168,6 +168,8 @@ class WorkspaceState:
         self.calls: list[Call] = []
         self.faults: dict[str, list[Fault]] = {}
         self.valid_tokens: set[str] | None = None
+        self.socket_mode_url: str | None = None
+        """Where ``apps.connections.open`` sends Socket Mode clients (set by ``FakeSocketMode``)."""
         self._counter = itertools.count(1)
         self._clock = int(time.time())
 

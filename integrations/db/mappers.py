@@ -147,3 +147,4 @@ PROPOSALS = _map(model.Proposal, tables.ProposalRow, auto_id=True,
                  parent=Parent("run_id", tables.SchedulerRunRow.__table__))  # type: ignore[arg-type]
 TEMPLATES = _map(model.PaperworkTemplate, tables.PaperworkTemplateRow, auto_id=True)
 SYNC_RUNS = _map(model.SyncRun, tables.SyncRunRow, auto_id=True)
+ROSTER_UPLOADS = _map(model.RosterUpload, tables.RosterUploadRow)

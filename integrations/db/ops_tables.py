@@ -1,4 +1,5 @@
-"""Bookkeeping tables: settings, ledgers, caches, audit, and the Slack installation store.
+"""Bookkeeping tables: settings, ledgers, caches, audit, staged roster uploads, and the Slack
+installation store.
 
 Columns named in ``SECRET_INSTALLATION_COLUMNS`` hold ``SecretBox`` tokens, never plaintext.
 """
@@ -14,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -101,6 +103,20 @@ class PacketPostRow(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     file_id: Mapped[str | None] = mapped_column(String(32))
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class RosterUploadRow(Base):
+    """A roster CSV uploaded in Slack, waiting for a manager's Apply or Discard (``id``: a random token)."""
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store_id: Mapped[int] = _store_fk()
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20))
 
 
 class AuditLogRow(Base):

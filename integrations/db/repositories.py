@@ -20,7 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, NotFound
-from core.model import Assignment, AuditEntry, Event, Proposal, ProposalStatus, RunStatus, SchedulerRun
+from core.model import (
+    Assignment,
+    AuditEntry,
+    Event,
+    Proposal,
+    ProposalStatus,
+    RosterUpload,
+    RunStatus,
+    SchedulerRun,
+    UploadStatus,
+)
 from integrations.db import mappers
 from integrations.db.mappers import EntityMap
 
@@ -218,8 +228,8 @@ class SqlAssignmentRepository(SqlRepository[Assignment, int]):
         return self._select(c.event_id == event_id, order=(c.start, c.id))
 
 
-class _StatusCas(SqlRepository[T, int]):
-    def _transition(self, key: int, from_: Sequence[str], to: str) -> bool:
+class _StatusCas(SqlRepository[T, K]):
+    def _transition(self, key: K, from_: Sequence[str], to: str) -> bool:
         c = self._table.c
         stmt = (update(self._table).where(c.id == key, c.status.in_([str(s) for s in from_]))
                 .values(status=str(to)))
@@ -227,7 +237,7 @@ class _StatusCas(SqlRepository[T, int]):
         return rowcount(result) == 1
 
 
-class SqlProposalRepository(_StatusCas[Proposal]):
+class SqlProposalRepository(_StatusCas[Proposal, int]):
     def for_run(self, run_id: int) -> list[Proposal]:
         """Proposals of one run, by id."""
         return self.list(run_id=run_id)
@@ -237,10 +247,16 @@ class SqlProposalRepository(_StatusCas[Proposal]):
         return self._transition(proposal_id, from_, to)
 
 
-class SqlRunRepository(_StatusCas[SchedulerRun]):
+class SqlRunRepository(_StatusCas[SchedulerRun, int]):
     def transition(self, run_id: int, from_: Sequence[RunStatus], to: RunStatus) -> bool:
         """Atomic compare-and-set of the run status."""
         return self._transition(run_id, from_, to)
+
+
+class SqlRosterUploadRepository(_StatusCas[RosterUpload, str]):
+    def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
+        """Atomic compare-and-set of the upload status (a concurrent holder's commit is waited for)."""
+        return self._transition(upload_id, from_, to)
 
 
 class SqlAuditRepository:

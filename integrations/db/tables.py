@@ -33,6 +33,7 @@ from integrations.db.ops_tables import (
     JobRunRow,
     PacketPostRow,
     ProcessedSlackEventRow,
+    RosterUploadRow,
     SlackInstallationRow,
     SlackOAuthStateRow,
     SyncRunRow,
@@ -42,10 +43,10 @@ from integrations.db.ops_tables import (
 __all__ = [
     "AssignmentRow", "AuditLogRow", "AvailabilityOverrideRow", "Base", "DateAvailabilityRow",
     "EdrCacheRow", "EmployeeRow", "EventRow", "HolidayRow", "JobRunRow", "PacketPostRow",
-    "PaperworkTemplateRow", "ProcessedSlackEventRow", "ProposalRow", "RotationAssignmentRow",
-    "RotationExceptionRow", "SchedulerRunRow", "SlackInstallationRow", "SlackLinkRow",
-    "SlackOAuthStateRow", "StoreRow", "SyncRunRow", "SystemSettingRow", "TimeOffRequestRow",
-    "TimeOffRow", "WeeklyAvailabilityRow", "metadata",
+    "PaperworkTemplateRow", "ProcessedSlackEventRow", "ProposalRow", "RosterUploadRow",
+    "RotationAssignmentRow", "RotationExceptionRow", "SchedulerRunRow", "SlackInstallationRow",
+    "SlackLinkRow", "SlackOAuthStateRow", "StoreRow", "SyncRunRow", "SystemSettingRow",
+    "TimeOffRequestRow", "TimeOffRow", "WeeklyAvailabilityRow", "metadata",
 ]
 
 metadata = Base.metadata

@@ -36,6 +36,7 @@ from core.ports import (
     ProcessedEvents,
     ProposalRepository,
     Repository,
+    RosterUploadRepository,
     RunRepository,
     SecretBox,
     SettingsRepository,
@@ -49,6 +50,7 @@ from integrations.db.repositories import (
     SqlEventRepository,
     SqlProposalRepository,
     SqlRepository,
+    SqlRosterUploadRepository,
     SqlRunRepository,
 )
 from integrations.db.tables import EmployeeRow
@@ -103,6 +105,7 @@ class SqlUnitOfWork:
         self.edr_cache: EdrCache = SqlEdrCache(s, clock)
         self.processed_events: ProcessedEvents = SqlProcessedEvents(s, clock)
         self.packet_posts: PacketPostRepository = SqlPacketPostRepository(s)
+        self.roster_uploads: RosterUploadRepository = SqlRosterUploadRepository(s, mappers.ROSTER_UPLOADS)
 
     def _session(self) -> Session:
         if self._session_obj is None:

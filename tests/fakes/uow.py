@@ -46,6 +46,7 @@ from core.ports import (
     ProcessedEvents,
     ProposalRepository,
     Repository,
+    RosterUploadRepository,
     RunRepository,
     SettingsRepository,
 )
@@ -62,6 +63,7 @@ from tests.fakes.uow_repositories import (
     FakeProcessedEvents,
     FakeProposalRepository,
     FakeRepository,
+    FakeRosterUploadRepository,
     FakeRunRepository,
     FakeSettingsRepository,
 )
@@ -139,6 +141,7 @@ class FakeUnitOfWork:
         self.edr_cache: EdrCache = FakeEdrCache(self)
         self.processed_events: ProcessedEvents = FakeProcessedEvents(self)
         self.packet_posts: PacketPostRepository = FakePacketPostRepository(self)
+        self.roster_uploads: RosterUploadRepository = FakeRosterUploadRepository(self, "roster_uploads")
 
     def __enter__(self) -> Self:
         self.committed = False

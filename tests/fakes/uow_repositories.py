@@ -22,6 +22,7 @@ from core.model import (
     PaperworkTemplate,
     Proposal,
     ProposalStatus,
+    RosterUpload,
     RotationAssignment,
     RotationException,
     RunStatus,
@@ -31,6 +32,7 @@ from core.model import (
     SyncRun,
     TimeOff,
     TimeOffRequest,
+    UploadStatus,
     WeeklyAvailability,
 )
 from core.ports import EdrReport, PacketPost
@@ -100,6 +102,7 @@ SPECS: dict[str, TableSpec] = {
     "processed_events": TableSpec(lambda row: row[0]),
     "edr_cache": TableSpec(lambda row: (row[0], row[1].event_number)),
     "packet_posts": TableSpec(lambda post: (post.store_id, post.day)),
+    "roster_uploads": TableSpec(_by("id"), entity=RosterUpload),
 }
 
 
@@ -223,7 +226,7 @@ class FakeAssignmentRepository(FakeRepository[Assignment]):
 
 
 class _StatusCas(FakeRepository[T]):
-    def _transition(self, key: int, from_: Iterable[str], to: str) -> bool:
+    def _transition(self, key: Hashable, from_: Iterable[str], to: str) -> bool:
         self._uow.acquire(("pk", self._table, key))
         row = self._uow.lookup(self._table, key)
         if row is None or row.status not in set(from_):
@@ -246,6 +249,12 @@ class FakeRunRepository(_StatusCas[SchedulerRun]):
     def transition(self, run_id: int, from_: Sequence[RunStatus], to: RunStatus) -> bool:
         """Compare-and-set the run status."""
         return self._transition(run_id, from_, to)
+
+
+class FakeRosterUploadRepository(_StatusCas[RosterUpload]):
+    def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
+        """Compare-and-set the upload status (waits for a concurrent holder, as a row lock does)."""
+        return self._transition(upload_id, from_, to)
 
 
 class FakeAuditRepository:

@@ -13,38 +13,23 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.home import HOME_EDIT_AVAILABILITY_ACTION
-from bot.blocks.modals import availability_modal
+from bot.blocks.modals import AVAILABILITY_TITLE, availability_modal
 from bot.blocks.schedule import AVAILABILITY_EDIT_ACTION
 from bot.container import Container
-from bot.listeners.actions.assign import action_value, open_when_ready
-from bot.listeners.commands.sched_views import services_of
+from bot.slack.deadlines import open_when_ready
+from bot.slack.flows.standing_data import load_availability_form
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import echo_safe
+from bot.slack.payloads import action_value, trigger_of
 from core.errors import InvalidInput
 from core.model import Actor
-from core.services.availability import AvailabilitySummary
-from core.services.lookups import employee_of
-
-TITLE = "Edit availability"
-MAX_EMPLOYEE_ID = 64
-
-
-def load_availability_form(container: Container, actor: Actor, employee_id: str
-                           ) -> tuple[AvailabilitySummary, str]:
-    """The person's current availability and name (blocking)."""
-    if not employee_id or len(employee_id) > MAX_EMPLOYEE_ID:
-        raise InvalidInput("That button is out of date; run `/sched availability` again.")
-    summary = services_of(container).availability.summary(actor, employee_id)
-    with container.uow_factory() as uow:
-        name = employee_of(uow, actor.store_id, employee_id).name
-    return summary, name
 
 
 def register(app: AsyncApp, container: Container) -> None:
     """Open the availability modal from a card or from the Home tab."""
 
     async def open_for(body: dict[str, Any], client: AsyncWebClient, actor: Actor, employee_id: str) -> None:
-        await open_when_ready(container, client, str(body.get("trigger_id") or ""), TITLE,
+        await open_when_ready(container, client, trigger_of(body), AVAILABILITY_TITLE,
                               lambda: load_availability_form(container, actor, employee_id),
                               lambda loaded: availability_modal(*loaded))
 

@@ -14,10 +14,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.logins import code_modal, notice_modal
 from bot.container import Container
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION, CodePurpose
-from bot.listeners.views.mfa_code import code_modal, notice_modal, retaillink_of
+from bot.slack.flows.retaillink_code import retaillink_of
 from bot.slack.identity import current_actor
+from bot.slack.payloads import action_value
 from core.errors import DomainError, PermissionDenied
 from core.services.authz import Action, require
 
@@ -35,8 +37,7 @@ def register(app: AsyncApp, container: Container) -> None:
         if actor is None:
             raise PermissionDenied("Only a manager may sign in to Retail Link.")
         require(actor, Action.RUN_SYNC)
-        action = (body.get("actions") or [{}])[0]
-        purpose = CodePurpose.decode(str(action.get("value") or ""))
+        purpose = CodePurpose.decode(action_value(body))
         port = retaillink_of(container)
         opened = await client.views_open(trigger_id=body["trigger_id"], view=code_modal(purpose))
         view_id = str((opened.get("view") or {}).get("id") or "")

@@ -42,13 +42,15 @@ from bot.blocks.proposals import (
     why_blocks,
 )
 from bot.container import Container
-from bot.listeners.actions.time_off import action_value, manager_options, message_location, services_of, tell
-from bot.listeners.commands.sched_auto import auto_of, show
+from bot.slack.flows.auto_proposals import auto_manager, row_of, show
+from bot.slack.flows.team import manager_options
 from bot.slack.identity import current_actor, require_linked
+from bot.slack.payloads import action_value, message_location, trigger_of
+from bot.slack.replies import tell
 from core.errors import Conflict, InvalidInput
-from core.model import Actor, ProposalStatus, RunStatus
+from core.model import ProposalStatus, RunStatus
 from core.services import authz
-from core.services.run_summary import ProposalRow, RunSummary
+from core.services.run_summary import RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +70,6 @@ def already_text(summary: RunSummary) -> str:
     return f"Run #{summary.run_id} was already {word}{by}; nothing changed."
 
 
-def row_of(summary: RunSummary, proposal_id: int) -> ProposalRow:
-    """A row of the run, by proposal id."""
-    for row in [*planned_rows(summary), *summary.unscheduled_rows]:
-        if row.proposal_id == proposal_id:
-            return row
-    raise InvalidInput(f"Proposal {proposal_id} is not open in run #{summary.run_id}.",
-                       {"proposal": "unknown"})
-
-
-async def manager(context: Mapping[str, Any]) -> Actor:
-    """The clicker, who must be allowed to run and decide the auto-scheduler."""
-    actor = require_linked(await current_actor(context))
-    authz.require(actor, authz.Action.RUN_AUTO)
-    return actor
-
-
 def loading_modal(title: str) -> dict[str, Any]:
     """What a modal shows until its content is ready."""
     return modal(title, [section(":hourglass_flowing_sand: Loading…")])
@@ -94,10 +80,10 @@ def register(app: AsyncApp, container: Container) -> None:
 
     async def decide(body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
                      context: dict[str, Any], *, retry: bool = False) -> None:
-        actor = await manager(context)
+        actor = await auto_manager(context)
         (run_id,) = numbers(action_value(body), 1)
         where = message_location(body)
-        service = auto_of(container)
+        service = container.services.auto
         summary = await container.run_blocking(service.summary, run_id)
         failed = [r.proposal_id for r in planned_rows(summary)
                   if r.status == ProposalStatus.PUSH_FAILED.value]
@@ -134,9 +120,9 @@ def register(app: AsyncApp, container: Container) -> None:
     async def on_reject(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
                         context: dict[str, Any]) -> None:
         await ack()
-        actor = await manager(context)
+        actor = await auto_manager(context)
         (run_id,) = numbers(action_value(body), 1)
-        service = auto_of(container)
+        service = container.services.auto
         try:
             summary = await container.run_blocking(service.reject, actor, run_id)
         except Conflict:
@@ -151,7 +137,8 @@ def register(app: AsyncApp, container: Container) -> None:
         run_id, page = numbers(action_value(body), 2)
         where = message_location(body)
         if where is not None:
-            await show(client, where, await container.run_blocking(auto_of(container).summary, run_id), page)
+            summary = await container.run_blocking(container.services.auto.summary, run_id)
+            await show(client, where, summary, page)
 
     @app.action(PREV_ACTION)
     async def on_prev(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
@@ -171,7 +158,7 @@ def register(app: AsyncApp, container: Container) -> None:
         await ack()
         actor = require_linked(await current_actor(context))
         run_id, event_id = numbers(action_value(body), 2)
-        explanation = await container.run_blocking(auto_of(container).why, actor, event_id=event_id,
+        explanation = await container.run_blocking(container.services.auto.why, actor, event_id=event_id,
                                                    run_id=run_id)
         force = f"{run_id}:{event_id}" if authz.allowed(actor, authz.Action.RUN_AUTO) else None
         await respond(text=message_text(explanation.sentence), blocks=why_blocks(explanation, value=force),
@@ -181,10 +168,10 @@ def register(app: AsyncApp, container: Container) -> None:
     async def on_what_if(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                          context: dict[str, Any]) -> None:
         await ack()
-        actor = await manager(context)
+        actor = await auto_manager(context)
         run_id, event_id = numbers(action_value(body), 2)
-        answer = await container.run_blocking(auto_of(container).what_if, actor, event_id, run_id=run_id)
-        people = await container.run_blocking(manager_options, services_of(container), actor)
+        answer = await container.run_blocking(container.services.auto.what_if, actor, event_id, run_id=run_id)
+        people = await container.run_blocking(manager_options, container.services, actor)
         names = {employee_id: name for name, employee_id in people}
         await respond(text=message_text(answer.sentence), blocks=what_if_blocks(answer, names),
                       response_type="ephemeral", replace_original=False)
@@ -193,22 +180,22 @@ def register(app: AsyncApp, container: Container) -> None:
     async def on_review(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                         context: dict[str, Any]) -> None:
         await ack()
-        await manager(context)
+        await auto_manager(context)
         (run_id,) = numbers(action_value(body), 1)
-        opened = await client.views_open(trigger_id=str(body.get("trigger_id") or ""),
+        opened = await client.views_open(trigger_id=trigger_of(body),
                                          view=loading_modal(f"Review run #{run_id}"))
         view_id = str((opened.get("view") or {}).get("id") or "")
         where = message_location(body)
-        summary = await container.run_blocking(auto_of(container).summary, run_id)
+        summary = await container.run_blocking(container.services.auto.summary, run_id)
         meta = encode_meta(run=run_id, w=list(where) if where else None, p=0)
         await client.views_update(view_id=view_id, view=review_modal(summary, 0, meta))
 
     async def review_page(body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
-        await manager(context)
+        await auto_manager(context)
         run_id, page = numbers(action_value(body), 2)
         view = body.get("view") or {}
         meta = review_meta(view)
-        summary = await container.run_blocking(auto_of(container).summary, run_id)
+        summary = await container.run_blocking(container.services.auto.summary, run_id)
         await client.views_update(view_id=str(view.get("id") or ""),
                                   view=review_modal(summary, page, encode_meta(**{**meta, "p": page})))
 
@@ -228,15 +215,15 @@ def register(app: AsyncApp, container: Container) -> None:
     async def on_edit_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                           context: dict[str, Any]) -> None:
         await ack()
-        actor = await manager(context)
+        actor = await auto_manager(context)
         (proposal_id,) = numbers(action_value(body), 1)
         view = body.get("view") or {}
         meta = review_meta(view)
-        summary = await container.run_blocking(auto_of(container).summary, int(meta["run"]))
+        summary = await container.run_blocking(container.services.auto.summary, int(meta["run"]))
         row = row_of(summary, proposal_id)
-        people = await container.run_blocking(manager_options, services_of(container), actor)
+        people = await container.run_blocking(manager_options, container.services, actor)
         edit_meta = encode_meta(**meta, pid=proposal_id, parent=str(view.get("id") or ""))
-        await client.views_push(trigger_id=str(body.get("trigger_id") or ""),
+        await client.views_push(trigger_id=trigger_of(body),
                                 view=edit_modal(row, people, edit_meta))
 
 

@@ -2,8 +2,8 @@
 upload.
 
 Edit… opens a "Loading…" modal at once (the click's ``trigger_id`` lives three seconds) and fills it
-in afterwards. Apply and Discard claim the upload once in the run-once ledger, so a second click (or a
-click by a second manager) changes nothing and says who handled it.
+in afterwards. Apply and Discard decide a staged upload exactly once (``RosterService.apply_upload`` /
+``discard_upload``), so a second click (or a click by a second manager) changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -33,19 +33,18 @@ from bot.blocks.team import (
     report_blocks,
 )
 from bot.container import Container
-from bot.listeners.commands.sched_team import review_service, roster_actor, roster_page, services_of
-from bot.listeners.events.roster_upload import close_upload, pending_upload, post_dm
+from bot.slack.flows.team import roster_actor, roster_page
 from bot.slack.identity import current_actor, require_linked
+from bot.slack.replies import post_dm
 from core.errors import InvalidInput, NotFound
 from core.model import Actor, Employee, WeeklyAvailability
 from core.ports import UnitOfWorkFactory
 from core.services import authz
 from core.services.lookups import employee_of
-from core.services.roster import RosterReport
+from core.services.roster import RosterReport, UploadResult
 
 log = logging.getLogger(__name__)
 
-ROSTER_JOB = "roster_import"
 ALREADY_HANDLED = "Someone already handled this upload; nothing changed."
 GONE = "This upload was already applied or discarded, or it expired. Upload the file again."
 MAX_VALUE = 200
@@ -77,22 +76,6 @@ async def answer(body: Mapping[str, Any], respond: AsyncRespond, client: AsyncWe
         await respond(text=text, response_type="ephemeral", replace_original=False)
     else:
         await post_dm(client, actor.slack_user_id, text)
-
-
-def claim_upload(uow_factory: UnitOfWorkFactory, store_id: int, upload_id: str) -> bool:
-    """Take the upload for this click; True for exactly one of any concurrent clicks."""
-    with uow_factory() as uow:
-        mine = uow.job_ledger.claim(ROSTER_JOB, upload_id, store_id)
-        uow.commit()
-    return mine
-
-
-def finish_claim(uow_factory: UnitOfWorkFactory, store_id: int, upload_id: str, status: str,
-                 detail: str) -> None:
-    """Record how the claimed upload ended."""
-    with uow_factory() as uow:
-        uow.job_ledger.finish(ROSTER_JOB, upload_id, store_id, status, detail)
-        uow.commit()
 
 
 def applied_text(report: RosterReport, actor: Actor) -> str:
@@ -134,7 +117,7 @@ def register(app: AsyncApp, container: Container) -> None:
                           client: AsyncWebClient, context: dict[str, Any]) -> None:
         await ack()
         actor = require_linked(await current_actor(context))
-        outcome = await container.run_blocking(review_service(container).mark_reviewed, actor,
+        outcome = await container.run_blocking(container.services.team_review.mark_reviewed, actor,
                                                clicked_value(body))
         name = outcome.employee.name
         text = (f":white_check_mark: {name} is reviewed." if outcome.changed
@@ -150,7 +133,7 @@ def register(app: AsyncApp, container: Container) -> None:
             user, employee_id = parse_link_value(clicked_value(body))
         except ValueError:
             raise InvalidInput("This button is damaged; run `/sched team review` again.") from None
-        people = services_of(container).people
+        people = container.services.people
         link = await container.run_blocking(people.link, actor, user, employee_id)
         person = await container.run_blocking(_employee, uow_factory, actor.store_id, employee_id)
         await answer(body, respond, client, actor, f":link: <@{user}> is now linked to {person.name}.")
@@ -176,29 +159,16 @@ def register(app: AsyncApp, container: Container) -> None:
                        context: dict[str, Any]) -> None:
         await ack()
         actor = require_linked(await current_actor(context))
-        authz.require(actor, authz.Action.EDIT_TEAM)
-        upload_id = clicked_value(body)
-        store = actor.store_id
-        upload = await container.run_blocking(pending_upload, uow_factory, store, upload_id)
-        if upload is None or upload.expired(container.clock.now()):
-            await answer(body, respond, client, actor, GONE)
+        roster = container.services.roster
+        decision = await container.run_blocking(roster.apply_upload, actor, clicked_value(body))
+        if decision.result is not UploadResult.DONE or decision.upload is None or decision.report is None:
+            await answer(body, respond, client, actor,
+                         ALREADY_HANDLED if decision.result is UploadResult.TAKEN else GONE)
             return
-        if not await container.run_blocking(claim_upload, uow_factory, store, upload_id):
-            await answer(body, respond, client, actor, ALREADY_HANDLED)
-            return
-        roster = services_of(container).roster
-        try:
-            report: RosterReport = await container.run_blocking(roster.import_csv, actor, upload.data)
-        except Exception:
-            await container.run_blocking(finish_claim, uow_factory, store, upload_id, "failed", "error")
-            raise
+        report, name = decision.report, decision.upload.file_name
         state = "applied" if report.applied else "rejected"
-        await container.run_blocking(close_upload, uow_factory, store, upload_id, state, actor,
-                                     container.clock)
-        await container.run_blocking(finish_claim, uow_factory, store, upload_id, state,
-                                     f"{upload.filename} by {actor.slack_user_id}")
-        await respond(text=f"Roster {upload.filename}: {state}", replace_original=True,
-                      blocks=report_blocks(report.render(), title=f"Roster import: {upload.filename}"[:150],
+        await respond(text=f"Roster {name}: {state}", replace_original=True,
+                      blocks=report_blocks(report.render(), title=f"Roster import: {name}"[:150],
                                            footer=applied_text(report, actor)))
 
     @app.action(DISCARD_ROSTER_ACTION)
@@ -206,16 +176,12 @@ def register(app: AsyncApp, container: Container) -> None:
                          context: dict[str, Any]) -> None:
         await ack()
         actor = require_linked(await current_actor(context))
-        authz.require(actor, authz.Action.EDIT_TEAM)
-        upload_id = clicked_value(body)
-        store = actor.store_id
-        if not await container.run_blocking(claim_upload, uow_factory, store, upload_id):
-            await answer(body, respond, client, actor, ALREADY_HANDLED)
+        roster = container.services.roster
+        decision = await container.run_blocking(roster.discard_upload, actor, clicked_value(body))
+        if decision.result is not UploadResult.DONE:
+            await answer(body, respond, client, actor,
+                         ALREADY_HANDLED if decision.result is UploadResult.TAKEN else GONE)
             return
-        await container.run_blocking(close_upload, uow_factory, store, upload_id, "discarded", actor,
-                                     container.clock)
-        await container.run_blocking(finish_claim, uow_factory, store, upload_id, "discarded",
-                                     f"by {actor.slack_user_id}")
         await respond(text="Roster upload discarded.", replace_original=True,
                       blocks=report_blocks(f"Discarded by {actor.slack_user_id}. Nothing was applied.",
                                            title="Roster upload discarded"))

@@ -22,17 +22,12 @@ from bot.jobs.context import JobContext, request_context
 from bot.jobs.mfa_prompt import CodePurpose, enter_code_blocks
 from bot.jobs.packet import DailyPacket, PacketOutcome
 from bot.slack.identity import current_actor, require_linked
+from bot.slack.parsing import parse_day_text
 from core.errors import RemoteError
 from core.model import Actor
 from core.services.authz import Action, allowed, require
-from core.textdates import parse_date
 
 COMMAND = "/packet"
-
-
-def parse_packet_day(text: str, today: date) -> date:
-    """The day named in a command (``core.textdates``: ISO, 12/24, fri, next mon …); empty is today."""
-    return parse_date(text.strip() or "today", today)
 
 
 def post_with_fallback(ctx: JobContext, actor: Actor, day: date, channel: str | None,
@@ -75,7 +70,8 @@ def register(app: AsyncApp, container: Container) -> None:
         actor = require_linked(await current_actor(context))
         require(actor, Action.BUILD_PACKET)
         ctx = request_context(container, context)
-        day = parse_packet_day(str(body.get("text") or ""), ctx.today())
+        today = await container.run_blocking(container.services.queries.today, actor)
+        day = parse_day_text(str(body.get("text") or ""), today)
         await respond(**reply(f":hourglass_flowing_sand: Building the packet for {day:%A %B %-d}…"))
         opened = await client.conversations_open(users=actor.slack_user_id)
         dm_channel = str((opened.get("channel") or {}).get("id") or "") or None

@@ -21,14 +21,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.blocks.common import Block, actions, button, section
 from bot.blocks.schedule import availability_blocks, holiday_blocks, rotation_blocks, short_day
 from bot.container import Container
-from bot.listeners.commands.sched import SubcommandHandler, SubcommandRequest, register_subcommand
-from bot.listeners.commands.sched_views import guarded, services_of, today_of
 from bot.slack.identity import current_actor, require_linked
-from bot.slack.parsing import clean_input, echo_safe, employee_of_user, escape, mention_user, unslack
+from bot.slack.parsing import clean_input, echo_safe, escape, mention_user, unslack
+from bot.slack.payloads import action_value
+from bot.slack.subcommands import SubcommandHandler, SubcommandRequest, guarded, register_subcommand
 from core.errors import InvalidInput, NotFound
 from core.model import Actor, Employee, RotationType
 from core.services import authz
-from core.services.lookups import employee_of, normalise_name
+from core.services.lookups import employee_of, employee_of_user, normalise_name
 from core.textdates import parse_date
 
 LINK_CHOOSE_ACTION = "sched_link_choose"
@@ -63,7 +63,7 @@ def _target(container: Container, actor: Actor, args: tuple[str, ...]) -> Employ
 def load_availability(container: Container, actor: Actor, args: tuple[str, ...]) -> list[Block]:
     """The availability card of the mentioned person (default: the asker)."""
     person = _target(container, actor, args)
-    summary = services_of(container).availability.summary(actor, person.id)
+    summary = container.services.availability.summary(actor, person.id)
     own = actor.employee_id == person.id and authz.allowed(actor, authz.Action.SET_OWN_AVAILABILITY)
     can_edit = own or authz.allowed(actor, authz.Action.EDIT_AVAILABILITY)
     return availability_blocks(summary, person.name, can_edit=can_edit)
@@ -78,7 +78,7 @@ async def show_availability(request: SubcommandRequest) -> None:
 
 def rotation_change(container: Container, actor: Actor, args: tuple[str, ...]) -> str:
     """Record or remove a one-off rotation exception; the sentence to answer with."""
-    services = services_of(container)
+    services = container.services
     if args[0].lower() in REMOVE_WORDS:
         if len(args) != 2:
             raise InvalidInput(ROTATION_USAGE, {"id": "Required"})
@@ -95,7 +95,7 @@ def rotation_change(container: Container, actor: Actor, args: tuple[str, ...]) -
                          what="reason") or None
     with container.uow_factory() as uow:
         person = employee_of_user(uow, actor.store_id, user)
-    day = parse_date(" ".join(args[:spot]), today_of(container, actor))
+    day = parse_date(" ".join(args[:spot]), services.queries.today(actor))
     row = services.rotations.add_exception(actor, day, rotation, person.id, reason)
     label = "Juicer" if rotation is RotationType.JUICER else "Primary Lead"
     return f"{short_day(day)}: {person.name} is the {label} (exception #{row.id})."
@@ -103,7 +103,7 @@ def rotation_change(container: Container, actor: Actor, args: tuple[str, ...]) -
 
 def load_rotation(container: Container, actor: Actor) -> list[Block]:
     """The rotation card."""
-    services = services_of(container)
+    services = container.services
     view = services.rotations.view(actor)
     names = {row.employee.id: row.employee.name for row in services.queries.team(actor)}
     return rotation_blocks(view, names, can_edit=authz.allowed(actor, authz.Action.EDIT_ROTATIONS))
@@ -134,14 +134,14 @@ def _leading_date(words: Sequence[str], today: date) -> tuple[date, list[str]]:
 
 def holidays_change(container: Container, actor: Actor, args: tuple[str, ...]) -> str:
     """Add or remove a holiday; the sentence to answer with."""
-    services = services_of(container)
+    services = container.services
     verb, rest = args[0].lower(), list(args[1:])
     if verb in REMOVE_WORDS and len(rest) == 1:
         services.holidays.remove(actor, _number(rest[0], "holiday"))
         return f"Holiday {rest[0]} removed."
     if verb != "add" or not rest:
         raise InvalidInput(HOLIDAY_USAGE, {"args": "Unknown"})
-    day, words = _leading_date(rest, today_of(container, actor))
+    day, words = _leading_date(rest, services.queries.today(actor))
     recurring = bool(words) and words[-1].lower() in ("recurring", "yearly", "annual")
     name = clean_input(unslack(" ".join(words[:-1] if recurring else words)), field="name", max_length=100,
                        what="holiday name")
@@ -160,7 +160,7 @@ async def show_holidays(request: SubcommandRequest) -> None:
         text = await container.run_blocking(holidays_change, container, actor, request.args)
         await request.reply(escape(text, 300))
         return
-    days = await container.run_blocking(services_of(container).holidays.upcoming, actor)
+    days = await container.run_blocking(container.services.holidays.upcoming, actor)
     await request.reply("Holidays",
                         holiday_blocks(days, can_edit=authz.allowed(actor, authz.Action.EDIT_HOLIDAYS)))
 
@@ -171,7 +171,7 @@ async def set_role(request: SubcommandRequest) -> None:
     user = mention_user(request.args[0]) if request.args else None
     if user is None or len(request.args) != 2:
         raise InvalidInput("Use `/sched role @user employee|lead|manager|admin`.", {"user": "Required"})
-    services = services_of(request.container)
+    services = request.container.services
     role = request.args[1].lower()
     link = await request.container.run_blocking(services.people.set_role, actor, user, role)
     await request.reply(f"<@{user}> is now {link.role.value}.")
@@ -204,7 +204,7 @@ async def link_user(request: SubcommandRequest) -> None:
                            {"user": "Required"})
     query = clean_input(unslack(query), field="employee", max_length=120, what="employee")
     container = request.container
-    services = services_of(container)
+    services = container.services
     try:
         link = await container.run_blocking(services.people.link, actor, user, query)
     except (InvalidInput, NotFound) as error:
@@ -250,11 +250,11 @@ def register(app: AsyncApp, container: Container) -> None:
         with echo_safe():
             actor = require_linked(await current_actor(context))
             try:
-                data = json.loads(str((body.get("actions") or [{}])[0].get("value") or ""))
+                data = json.loads(action_value(body))
                 user, employee = str(data["u"]), str(data["e"])
             except (ValueError, TypeError, KeyError, AttributeError):
                 raise InvalidInput("That button is out of date; run `/sched link` again.") from None
-            services = services_of(container)
+            services = container.services
             link = await container.run_blocking(services.people.link, actor, user, employee)
         name = await container.run_blocking(_name, container, actor, link.employee_id)
         await respond(replace_original=True, text=f"<@{user}> is linked to *{escape(name, 80)}*.")

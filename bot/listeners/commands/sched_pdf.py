@@ -22,8 +22,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.container import Container
 from bot.jobs.context import request_context
-from bot.listeners.commands.packet import parse_packet_day
-from bot.listeners.commands.sched import (
+from bot.slack.identity import require_linked
+from bot.slack.parsing import parse_day_text
+from bot.slack.subcommands import (
     COMMAND,
     REGISTRY,
     Subcommand,
@@ -31,8 +32,8 @@ from bot.listeners.commands.sched import (
     SubcommandRegistry,
     SubcommandRequest,
 )
-from bot.slack.identity import require_linked
 from core.errors import InvalidInput, NotFound
+from core.model import Actor
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,10 @@ def _employee_of_user(request: SubcommandRequest, slack_user_id: str) -> str:
     return link.employee_id
 
 
+async def _today(request: SubcommandRequest, actor: Actor) -> date:
+    return await request.container.run_blocking(request.container.services.queries.today, actor)
+
+
 async def _destination(request: SubcommandRequest) -> str:
     if request.public and request.channel_id:
         return request.channel_id
@@ -95,8 +100,7 @@ async def upload_pdf(request: SubcommandRequest, filename: str, pdf: bytes, titl
 async def send_week_pdf(request: SubcommandRequest, rest: str) -> None:
     """The weekly schedule PDF of the week containing ``rest`` (a date; default today)."""
     actor = require_linked(request.actor)
-    ctx = request_context(request.container, request.body)
-    day = parse_packet_day(rest, ctx.today())
+    day = parse_day_text(rest, await _today(request, actor))
     filename, pdf = await request.container.run_blocking(_packet_service(request).week_pdf, actor, day)
     await upload_pdf(request, filename, pdf, f"Weekly schedule, week of {day:%B %-d}")
 
@@ -109,8 +113,7 @@ async def send_employee_pdf(request: SubcommandRequest, mention: str, rest: str)
         raise InvalidInput(f"Mention the person, e.g. `/sched @ana pdf`. {USAGE}", {"user": "no mention"})
     user_id = match.group(1).upper()
     employee_id = await request.container.run_blocking(_employee_of_user, request, user_id)
-    ctx = request_context(request.container, request.body)
-    day: date = parse_packet_day(rest, ctx.today())
+    day: date = parse_day_text(rest, await _today(request, actor))
     filename, pdf = await request.container.run_blocking(_packet_service(request).employee_pdf, actor,
                                                          employee_id, day)
     await upload_pdf(request, filename, pdf, f"Two-week schedule of <@{user_id}>")

@@ -9,8 +9,8 @@ from bot.blocks.common import Block, context, header, section
 from bot.clock.scheduler import job_table, next_runs
 from bot.container import Container
 from bot.jobs.context import JobContext, request_context
-from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
 from bot.slack.identity import require_linked
+from bot.slack.subcommands import SubcommandRequest, register_subcommand
 from core.model import Actor
 from core.ports import PacketPost
 from core.services.queries import QueryService

@@ -11,8 +11,8 @@ from bot.container import Container
 from bot.jobs.context import request_context
 from bot.jobs.mfa_prompt import CodePurpose, enter_code_blocks
 from bot.jobs.syncs import SYNC_KINDS, SyncOutcome, run_sync
-from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
 from bot.slack.identity import require_linked
+from bot.slack.subcommands import SubcommandRequest, register_subcommand
 from core.errors import InvalidInput
 from core.services.authz import Action, require
 

@@ -6,8 +6,6 @@
   automatically);
 - ``/sched team export`` — the roster CSV, uploaded to the asker's DM (it holds emails, so never to a
   channel). Importing is a CSV upload in a DM to the bot (``bot.listeners.events.roster_upload``).
-
-This module also wires the team services from ``container.services`` for the team listeners.
 """
 
 from __future__ import annotations
@@ -20,17 +18,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.team import review_page_blocks, roster_blocks
+from bot.blocks.team import review_page_blocks
 from bot.container import Container
-from bot.jobs.context import request_context
-from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
+from bot.slack.flows.team import roster_actor, roster_page
 from bot.slack.identity import profile_from_user, require_linked
-from core.errors import InvalidInput
+from bot.slack.subcommands import SubcommandRequest, register_subcommand
 from core.model import Actor
-from core.services import authz
 from core.services.identity import SlackProfile
-from core.services.team_edit import ReplacementPlanner, TeamEditService
-from core.services.team_review import TeamReviewService
 
 log = logging.getLogger(__name__)
 
@@ -38,44 +32,6 @@ USAGE = "Use `/sched team`, `/sched team page 2`, `/sched team review` or `/sche
 MEMBER_PAGES = 10
 MEMBERS_PER_PAGE = 200
 EXPORT_FILENAME = "roster.csv"
-
-
-def services_of(container: Container) -> Any:
-    """``container.services``; a plain refusal when the composition root gave none."""
-    if container.services is None:
-        raise InvalidInput("The team services are not configured.")
-    return container.services
-
-
-def review_service(container: Container) -> TeamReviewService:
-    """The team review service (``services.team_review`` when wired, else built here)."""
-    found = getattr(container.services, "team_review", None)
-    if isinstance(found, TeamReviewService):
-        return found
-    return TeamReviewService(container.uow_factory, container.clock)
-
-
-class DeferredReplacements:
-    """``ReplacementPlanner`` that only notes the events; the listener posts the auto-scheduler's
-    proposal for them (``/sched auto``'s message with its Approve buttons) once the edit is saved."""
-
-    def __init__(self) -> None:
-        self.event_ids: list[int] = []
-
-    def propose_replacements(self, actor: Actor, event_ids: Sequence[int]) -> str:
-        """Remember ``event_ids``; the sentence for the manager."""
-        self.event_ids = list(event_ids)
-        return (f"The auto-scheduler is planning replacements for {len(self.event_ids)} event(s); "
-                "the proposal will arrive in your DM for approval.")
-
-
-def edit_service(container: Container, bolt_context: Mapping[str, Any],
-                 replacements: ReplacementPlanner | None = None) -> TeamEditService:
-    """The Edit… modal's service, DMing the person through this request's bot token."""
-    services = services_of(container)
-    return TeamEditService(
-        container.uow_factory, services.people, services.availability, services.scheduling, container.clock,
-        notifier=request_context(container, bolt_context).notifier, replacements=replacements)
 
 
 async def slack_members(client: AsyncWebClient) -> list[SlackProfile]:
@@ -100,24 +56,10 @@ async def slack_members(client: AsyncWebClient) -> list[SlackProfile]:
     return [p for p in found if not p.is_bot]
 
 
-def roster_actor(actor: Actor | None) -> Actor:
-    """Leads and up see the roster (core checks again); others are refused."""
-    checked = require_linked(actor)
-    authz.require(checked, authz.Action.VIEW_ALL)
-    return checked
-
-
-async def roster_page(container: Container, actor: Actor, page: int) -> tuple[str, list[dict[str, Any]]]:
-    """The text and blocks of one roster page."""
-    rows = await container.run_blocking(services_of(container).queries.team, actor)
-    blocks = roster_blocks(rows, page=page, can_edit=authz.allowed(actor, authz.Action.EDIT_TEAM))
-    return f"Team roster: {len(rows)} people", blocks
-
-
 async def review_page(container: Container, client: AsyncWebClient,
                       actor: Actor) -> tuple[str, list[dict[str, Any]]]:
     """The text and blocks of ``/sched team review``."""
-    review = review_service(container)
+    review = container.services.team_review
     people = await container.run_blocking(review.needs_review, actor)
     members = await slack_members(client)
     suggestions = await container.run_blocking(review.link_suggestions, actor, members)
@@ -136,7 +78,7 @@ def _page_number(words: Sequence[str]) -> int | None:
 
 async def export_roster(request: SubcommandRequest, actor: Actor) -> None:
     """Upload the roster CSV to the asker's DM."""
-    text = await request.container.run_blocking(services_of(request.container).roster.export_csv, actor)
+    text = await request.container.run_blocking(request.container.services.roster.export_csv, actor)
     opened = await request.client.conversations_open(users=request.user_id)
     channel = str((opened.get("channel") or {}).get("id") or request.user_id)
     await request.client.files_upload_v2(channel=channel, content=text, filename=EXPORT_FILENAME,

@@ -7,28 +7,20 @@ and the answer goes back through ``respond`` (ephemeral unless ``public``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.events import event_list_blocks
 from bot.blocks.schedule import day_blocks, employee_blocks, short_day, week_blocks
-from bot.container import Container, Services
-from bot.listeners.commands.sched import SubcommandHandler, SubcommandRequest, register_subcommand
+from bot.container import Container
 from bot.slack.identity import require_linked
-from bot.slack.parsing import (
-    echo_safe,
-    employee_of_user,
-    escape,
-    is_mention,
-    looks_like_date,
-    mention_user,
-    plain,
-)
+from bot.slack.parsing import escape, is_mention, looks_like_date, mention_user, plain
+from bot.slack.subcommands import SubcommandHandler, SubcommandRequest, guarded, register_subcommand
 from core.errors import InvalidInput
 from core.model import Actor
 from core.services import authz
-from core.services.lookups import store_today
+from core.services.lookups import employee_of_user
 from core.services.query_models import DaySchedule, EmployeeSchedule, WeekSchedule
 from core.textdates import parse_date
 
@@ -38,58 +30,36 @@ EVENT_TITLES = {"unscheduled": "Unscheduled events", "urgent": "Urgent: unschedu
                 "unreported": "Scheduled but not reported"}
 
 
-def services_of(container: Container) -> Services:
-    """The core services of the container; a plain refusal when the bot runs without them."""
-    if container.services is None:
-        raise InvalidInput("The schedule is not available right now (services are not configured).")
-    found: Services = container.services
-    return found
-
-
-def today_of(container: Container, actor: Actor) -> date:
-    """Today in the actor's store (blocking: reads the store's timezone)."""
-    with container.uow_factory() as uow:
-        return store_today(uow, container.clock, actor.store_id)
-
-
-def guarded(handler: SubcommandHandler) -> SubcommandHandler:
-    """``handler`` with its domain errors escaped before the central handler shows them."""
-    async def run(request: SubcommandRequest) -> None:
-        with echo_safe():
-            await handler(request)
-
-    run.__doc__ = handler.__doc__
-    return run
-
-
 def load_day(container: Container, actor: Actor, words: Sequence[str], offset: int = 0) -> DaySchedule:
     """The day named by ``words`` (default today + ``offset``)."""
-    today = today_of(container, actor)
+    queries = container.services.queries
+    today = queries.today(actor)
     day = parse_date(" ".join(words), today) if words else today + timedelta(days=offset)
-    return services_of(container).queries.day(actor, day)
+    return queries.day(actor, day)
 
 
 def load_week(container: Container, actor: Actor, words: Sequence[str]) -> WeekSchedule:
     """The Sunday-to-Saturday week containing the day named by ``words`` (default today)."""
-    today = today_of(container, actor)
+    queries = container.services.queries
+    today = queries.today(actor)
     day = parse_date(" ".join(words), today) if words else today
-    return services_of(container).queries.week(actor, day)
+    return queries.week(actor, day)
 
 
 def load_person(container: Container, actor: Actor, slack_user_id: str, words: Sequence[str]
                 ) -> EmployeeSchedule:
     """One person's next 14 days, or with ``week`` the week containing the given day."""
-    services = services_of(container)
+    queries = container.services.queries
     with container.uow_factory() as uow:
         person = employee_of_user(uow, actor.store_id, slack_user_id)
-        today = store_today(uow, container.clock, actor.store_id)
+    today = queries.today(actor)
     rest = list(words)
     if rest and rest[0].lower() == WEEK_WORD:
         day = parse_date(" ".join(rest[1:]), today) if rest[1:] else today
         sunday = day - timedelta(days=(day.weekday() + 1) % 7)
-        return services.queries.employee(actor, person.id, 7, sunday)
+        return queries.employee(actor, person.id, 7, sunday)
     start = parse_date(" ".join(rest), today) if rest else today
-    return services.queries.employee(actor, person.id, PERSON_DAYS, start)
+    return queries.employee(actor, person.id, PERSON_DAYS, start)
 
 
 def day_summary(day: DaySchedule) -> str:
@@ -152,8 +122,7 @@ async def show_events(request: SubcommandRequest) -> None:
     """``/sched events [unscheduled|urgent|unreported|<text>]``."""
     actor = require_linked(request.actor)
     which = request.arg_text.strip() or None
-    services = services_of(request.container)
-    rows = await request.container.run_blocking(services.queries.events, actor, which)
+    rows = await request.container.run_blocking(request.container.services.queries.events, actor, which)
     title = events_title(which)
     blocks = event_list_blocks(rows, title, can_assign=authz.allowed(actor, authz.Action.SCHEDULE))
     await request.reply(f"{escape(title, 100)}: {len(rows)} event(s)", blocks)

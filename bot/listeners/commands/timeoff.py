@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import reply
 from bot.blocks.time_off import MAX_REASON, Prefill, requests_list, span
 from bot.container import Container, Services
-from bot.listeners.actions.time_off import open_request_modal, services_of, store_today
+from bot.slack.flows.time_off_requests import open_request_modal
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import UNSAFE_INPUT
 from core.errors import InvalidInput
@@ -85,14 +85,15 @@ def register(app: AsyncApp, container: Container) -> None:
         words = text.split()
         head = words[0].lower() if words else ""
         if head == "list" and len(words) == 1:
-            await respond(**await container.run_blocking(list_reply, services_of(container), actor))
+            await respond(**await container.run_blocking(list_reply, container.services, actor))
             return
         if head == "cancel":
-            await respond(**await container.run_blocking(cancel_reply, services_of(container), actor,
+            await respond(**await container.run_blocking(cancel_reply, container.services, actor,
                                                          words[1:]))
             return
         if head == "help":
             await respond(**reply(USAGE))
             return
-        prefill = prefill_from_text(text, store_today(container))
+        today = await container.run_blocking(container.services.queries.today, actor)
+        prefill = prefill_from_text(text, today)
         await open_request_modal(container, client, actor, str(body.get("trigger_id") or ""), prefill)

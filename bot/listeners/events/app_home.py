@@ -19,7 +19,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import section
 from bot.blocks.home import HomeData, ManagerHome, home_view
 from bot.container import Container
-from bot.listeners.commands.sched_views import services_of, today_of
 from bot.slack.identity import current_actor
 from bot.slack.parsing import make_safe
 from core.errors import DomainError
@@ -44,9 +43,9 @@ def next_packet_at(container: Container) -> datetime:
 
 def load_manager_home(container: Container, actor: Actor) -> ManagerHome:
     """The manager part of the Home tab (blocking)."""
-    services = services_of(container)
+    services = container.services
     queries = services.queries
-    today = today_of(container, actor)
+    today = queries.today(actor)
     requests = services.time_off.list_requests(actor, status=TimeOffStatus.PENDING)
     names = {row.employee.id: row.employee.name for row in queries.team(actor)}
     zone = ZoneInfo(container.settings.store_timezone)
@@ -59,7 +58,7 @@ def load_home(container: Container, actor: Actor | None) -> HomeData:
     """Everything the Home tab of ``actor`` shows (blocking)."""
     if actor is None or not is_linked(actor):
         return HomeData(linked=False)
-    services = services_of(container)
+    services = container.services
     schedule = (services.queries.employee(actor, actor.employee_id, HOME_DAYS)
                 if actor.employee_id is not None else None)
     manager = None

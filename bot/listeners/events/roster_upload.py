@@ -2,23 +2,16 @@
 
 Only messages of the DM that carry files come here (plain-language DMs go to
 ``bot.listeners.messages.dm``). The file is read with ``files.info`` and downloaded from its
-``url_private_download`` with the bot token. A manager gets the dry-run report of
-``RosterService.import_csv``; when every row is acceptable and something would change, the file
-content is kept server-side (a store setting under a random id, never in the button) and the report
-carries Apply / Discard buttons (``bot.listeners.actions.team``). A bad file gets its report and
-no button, so nothing can be applied.
+``url_private_download`` with the bot token. ``RosterService.stage_upload`` dry-runs it; when every
+row is acceptable and something would change, core keeps the file (``roster_uploads``, under a random
+id that goes in the buttons, never the content) and the report carries Apply / Discard buttons
+(``bot.listeners.actions.team``). A bad file gets its report and no button, so nothing can be applied.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
-import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,88 +21,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.team import report_blocks
 from bot.container import Container
-from bot.listeners.commands.sched_team import services_of
 from bot.slack.identity import current_actor
+from bot.slack.replies import post_dm
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.model import Actor
-from core.ports import Clock, UnitOfWorkFactory
 from core.services import authz
-from core.services.roster import RosterReport, RowStatus
+from core.services.roster import StagedUpload
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "roster_upload."
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_FILES = 3
 DOWNLOAD_TIMEOUT_SECONDS = 15.0
-UPLOAD_TTL = timedelta(hours=24)
 CSV_TYPES = frozenset({"csv", "text/csv", "application/csv"})
 NOT_A_MANAGER = ("Only managers can import the team roster. I can't do anything else with files — "
                  "write to me in words instead.")
 NOT_CSV = ("I can import the team roster from a CSV file (`schedbot roster export` or `/sched team export` "
            "gives you one to edit). This file is not a CSV.")
-
-
-@dataclass(frozen=True)
-class PendingUpload:
-    """A dry-run-checked roster file waiting for Apply."""
-
-    upload_id: str
-    uploaded_by: str
-    uploaded_at: datetime
-    filename: str
-    data: bytes
-
-    def expired(self, now: datetime) -> bool:
-        """Older than a day: the roster may have changed since; upload it again."""
-        return now - self.uploaded_at > UPLOAD_TTL
-
-
-def _key(upload_id: str) -> str:
-    return KEY_PREFIX + upload_id
-
-
-def keep_upload(uow_factory: UnitOfWorkFactory, store_id: int, actor: Actor, filename: str, data: bytes,
-                clock: Clock) -> str:
-    """Store the file under a new random id; the id goes into the Apply button."""
-    upload_id = secrets.token_urlsafe(18)
-    value = json.dumps({"state": "pending", "by": actor.slack_user_id, "at": clock.now().isoformat(),
-                        "name": filename[:200], "data": base64.b64encode(data).decode("ascii")})
-    with uow_factory() as uow:
-        uow.settings.set(store_id, _key(upload_id), value)
-        uow.commit()
-    return upload_id
-
-
-def pending_upload(uow_factory: UnitOfWorkFactory, store_id: int, upload_id: str) -> PendingUpload | None:
-    """The waiting upload, or ``None`` when it was applied, discarded or never existed."""
-    if not upload_id or len(upload_id) > 64:
-        return None
-    with uow_factory() as uow:
-        raw = uow.settings.get(store_id, _key(upload_id))
-    try:
-        stored = json.loads(raw or "{}")
-        if stored.get("state") != "pending":
-            return None
-        return PendingUpload(upload_id, str(stored["by"]), datetime.fromisoformat(stored["at"]),
-                             str(stored.get("name") or "roster.csv"), base64.b64decode(stored["data"]))
-    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
-        log.warning("stored roster upload %s is unreadable", upload_id)
-        return None
-
-
-def close_upload(uow_factory: UnitOfWorkFactory, store_id: int, upload_id: str, state: str, actor: Actor,
-                 clock: Clock) -> None:
-    """Forget the file content; remember who applied or discarded it."""
-    value = json.dumps({"state": state, "by": actor.slack_user_id, "at": clock.now().isoformat()})
-    with uow_factory() as uow:
-        uow.settings.set(store_id, _key(upload_id), value)
-        uow.commit()
-
-
-def has_changes(report: RosterReport) -> bool:
-    """True when applying would create or update at least one row."""
-    return bool(report.count(RowStatus.CREATED) or report.count(RowStatus.UPDATED))
 
 
 def is_file_dm(body: Mapping[str, Any], bot_user_id: str | None = None) -> bool:
@@ -165,23 +93,14 @@ async def fetch_file(client: AsyncWebClient, file_id: str) -> tuple[str, bytes]:
         raise InvalidInput("Downloading the file failed; send it again.") from None
 
 
-async def post_dm(client: AsyncWebClient, user_id: str, text: str,
-                  blocks: list[dict[str, Any]] | None = None) -> None:
-    """Post in the DM with ``user_id``."""
-    opened = await client.conversations_open(users=user_id)
-    channel = str((opened.get("channel") or {}).get("id") or user_id)
-    await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-
-
 async def check_upload(container: Container, client: AsyncWebClient, actor: Actor, file_id: str) -> None:
     """Dry-run one uploaded file and answer with its report (and buttons when it may be applied)."""
     name, data = await fetch_file(client, file_id)
-    roster = services_of(container).roster
-    report: RosterReport = await container.run_blocking(roster.import_csv, actor, data, dry_run=True)
-    upload_id = None
-    if report.ok and has_changes(report):
-        upload_id = await container.run_blocking(keep_upload, container.uow_factory, actor.store_id, actor,
-                                                 name, data, container.clock)
+    staged: StagedUpload = await container.run_blocking(container.services.roster.stage_upload, actor,
+                                                        name, data)
+    report = staged.report
+    upload_id = staged.upload.id if staged.upload is not None else None
+    if upload_id is not None:
         footer = "Nothing is saved until you press Apply."
     elif report.ok:
         footer = "The roster already matches this file: nothing to apply."

@@ -22,16 +22,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import Block, actions, button, context, message_text, section
 from bot.blocks.time_off import DM_CANCEL_ACTION, HOME_REQUEST_ACTION, confirmation_card, span
 from bot.container import Container
-from bot.listeners.actions.time_off import (
-    action_value,
-    close_dm_card,
-    message_location,
-    post_to_managers,
-    services_of,
-    store_today,
-)
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import escape
+from bot.slack.payloads import action_value, message_location
+from bot.slack.replies import close_dm_card, post_to_managers
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.intents import ClarifyIntent, HelpIntent, ScheduleIntent, TimeOffIntent, parse_intent
 from core.model import Actor
@@ -124,12 +118,12 @@ def my_rows(container: Container, actor: Actor, first: date, last: date) -> Empl
     if actor.employee_id is None:
         raise PermissionDenied(NOT_LINKED_MESSAGE)
     days = (last - first).days + 1
-    return services_of(container).queries.employee(actor, actor.employee_id, days=days, start=first)
+    return container.services.queries.employee(actor, actor.employee_id, days=days, start=first)
 
 
 async def answer(container: Container, client: AsyncWebClient, actor: Actor, text: str) -> None:
     """Read the message and reply in the DM."""
-    today = store_today(container)
+    today = await container.run_blocking(container.services.queries.today, actor)
     intent = parse_intent(text, today)
     if isinstance(intent, HelpIntent | ClarifyIntent):
         blocks = help_answer(intent) if isinstance(intent, HelpIntent) else clarify_answer(intent)
@@ -189,7 +183,7 @@ def register(app: AsyncApp, container: Container) -> None:
         actor = require_linked(await current_actor(context))
         authz.require(actor, authz.Action.SWAP_OFFER)
         day = swap_day(action_value(body))
-        if day < store_today(container):
+        if day < await container.run_blocking(container.services.queries.today, actor):
             raise InvalidInput(f"{day:%a %m/%d} is already past.", {"date": "past"})
         schedule = await container.run_blocking(my_rows, container, actor, day, day)
         if not schedule.rows:

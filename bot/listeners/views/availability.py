@@ -19,6 +19,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import Block
 from bot.blocks.modals import (
     AVAILABILITY_CALLBACK,
+    AVAILABILITY_TITLE,
+    MAX_EMPLOYEE_ID,
     OFF_DAY_BLOCK,
     OFF_REASON_BLOCK,
     RANGE_DAYS_BLOCK,
@@ -30,11 +32,10 @@ from bot.blocks.modals import (
 )
 from bot.blocks.schedule import DAY_ABBR, short_day, span
 from bot.container import Container
-from bot.listeners.actions.availability import MAX_EMPLOYEE_ID, TITLE
-from bot.listeners.commands.sched_views import services_of, today_of
-from bot.listeners.views.assign import chosen, read_day, settle, state_values, ticked
+from bot.slack.deadlines import settle
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import clean_input, escape
+from bot.slack.payloads import chosen, read_day, state_values, ticked
 from core.errors import DomainError, InvalidInput
 from core.model import Actor
 
@@ -98,8 +99,9 @@ def read_edit(body: Mapping[str, Any], today: date) -> AvailabilityEdit:
 
 def save_edit(container: Container, actor: Actor, employee_id: str, body: Mapping[str, Any]) -> str:
     """Check and save the edit (blocking); what was saved, as a sentence."""
-    edit = read_edit(body, today_of(container, actor))
-    service = services_of(container).availability
+    services = container.services
+    edit = read_edit(body, services.queries.today(actor))
+    service = services.availability
     weekly = service.set_weekly(actor, employee_id, list(edit.weekly))
     done = [f"Weekly: {' '.join(DAY_ABBR[i] for i, ok in enumerate(weekly.days) if ok) or 'no days'}"]
     if edit.off_day is not None:
@@ -140,5 +142,5 @@ def register(app: AsyncApp, container: Container) -> None:
             text = await container.run_blocking(save_edit, container, actor, employee_id, body)
             return notice_modal("Availability saved", f":white_check_mark: Saved.\n{text}")
 
-        await settle(ack, client, str(body["view"].get("id") or ""), work(), title=TITLE,
+        await settle(ack, client, str(body["view"].get("id") or ""), work(), title=AVAILABILITY_TITLE,
                      errors_for=availability_errors)

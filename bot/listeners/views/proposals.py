@@ -30,9 +30,8 @@ from bot.blocks.proposals import (
 )
 from bot.blocks.time_off import field_values
 from bot.container import Container
-from bot.listeners.actions.proposals import manager, row_of
-from bot.listeners.actions.time_off import manager_options, services_of
-from bot.listeners.commands.sched_auto import auto_of, show
+from bot.slack.flows.auto_proposals import auto_manager, row_of, show
+from bot.slack.flows.team import manager_options
 from core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from core.rules import Code
 from core.textdates import parse_time
@@ -105,13 +104,13 @@ def register(app: AsyncApp, container: Container) -> None:
     @app.view(EDIT_CALLBACK)
     async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                       context: dict[str, Any]) -> None:
-        actor = await manager(context)
+        actor = await auto_manager(context)
         view = body.get("view") or {}
         values = field_values(view)
-        service = auto_of(container)
+        service = container.services.auto
         try:
             meta = edit_meta(view)
-            offered = await container.run_blocking(manager_options, services_of(container), actor)
+            offered = await container.run_blocking(manager_options, container.services, actor)
             employee_id = chosen_employee(values, offered)
             start = chosen_start(values)
             await container.run_blocking(service.edit, actor, meta["pid"], employee_id=employee_id,

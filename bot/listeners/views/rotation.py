@@ -14,14 +14,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import Block
-from bot.blocks.modals import NOBODY, ROTATION_CALLBACK, notice_modal, rotation_block_id
+from bot.blocks.modals import NOBODY, ROTATION_CALLBACK, ROTATION_TITLE, notice_modal, rotation_block_id
 from bot.blocks.schedule import DAY_ABBR, ROTATION_LABEL
 from bot.container import Container
-from bot.listeners.actions.rotation import TITLE, RotationForm, load_rotation_form
-from bot.listeners.commands.sched_views import services_of
-from bot.listeners.views.assign import chosen, settle, state_values
+from bot.slack.deadlines import settle
+from bot.slack.flows.standing_data import RotationForm, load_rotation_form
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import escape
+from bot.slack.payloads import chosen, state_values
 from core.errors import DomainError, InvalidInput
 from core.model import Actor, RotationType
 
@@ -55,7 +55,7 @@ def save_plan(container: Container, actor: Actor, body: Mapping[str, Any]) -> st
     """Check and save the weekly rotation (blocking); a summary of what is saved."""
     form = load_rotation_form(container, actor)
     plan = read_plan(form, body)
-    services_of(container).rotations.set_weekly(actor, plan)
+    container.services.rotations.set_weekly(actor, plan)
     names = {p.id: p.name for people in form.people.values() for p in people}
     lines = []
     for weekday in range(7):
@@ -86,5 +86,5 @@ def register(app: AsyncApp, container: Container) -> None:
             text = await container.run_blocking(save_plan, container, actor, body)
             return notice_modal("Rotation saved", f":white_check_mark: Saved.\n{text}")
 
-        await settle(ack, client, str(body["view"].get("id") or ""), work(), title=TITLE,
+        await settle(ack, client, str(body["view"].get("id") or ""), work(), title=ROTATION_TITLE,
                      errors_for=rotation_errors)

@@ -23,12 +23,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import error_modal
 from bot.blocks.team import ACTIVE_VALUES, DAY_VALUES, EDIT_CALLBACK, INPUT, edit_result_modal, loading_modal
 from bot.container import Container
-from bot.listeners.commands.sched_auto import DEFAULT_DAYS, MAX_DAYS, plan_and_post
-from bot.listeners.commands.sched_team import DeferredReplacements, edit_service
+from bot.slack.flows.auto_proposals import DEFAULT_DAYS, MAX_DAYS, plan_and_post
+from bot.slack.flows.team import DeferredReplacements, edit_service
 from bot.slack.identity import current_actor, require_linked
 from core.errors import DomainError, InvalidInput
 from core.model import Actor
-from core.services.lookups import store_today
 from core.services.team_edit import EditField, TeamEdit, TeamEditService, Termination
 
 log = logging.getLogger(__name__)
@@ -151,8 +150,8 @@ async def _finish(container: Container, client: AsyncWebClient, view_id: str, se
 
 def replacement_days(container: Container, actor: Actor, event_ids: list[int]) -> int:
     """How many days ahead the replacement run must look to reach every event's due date."""
+    today = container.services.queries.today(actor)
     with container.uow_factory() as uow:
-        today = store_today(uow, container.clock, actor.store_id)
         dues = [e.due_date for e in (uow.events.get(i) for i in event_ids) if e is not None]
     latest = max(dues, default=today)
     return max(DEFAULT_DAYS, min(MAX_DAYS, (latest - today).days))

@@ -31,18 +31,11 @@ from bot.blocks.time_off import (
     field_values,
 )
 from bot.container import Container
-from bot.listeners.actions.time_off import (
-    already_text,
-    announce,
-    close_dm_card,
-    load_card,
-    manager_options,
-    redraw,
-    services_of,
-    submit_request,
-)
+from bot.slack.flows.team import manager_options
+from bot.slack.flows.time_off_requests import already_text, announce, load_card, redraw, submit_request
 from bot.slack.identity import current_actor, require_linked
 from bot.slack.parsing import clean_input
+from bot.slack.replies import close_dm_card
 from core.errors import Conflict, InvalidInput
 from core.model import Actor
 
@@ -123,7 +116,7 @@ def register(app: AsyncApp, container: Container) -> None:
         actor = require_linked(await current_actor(context))
         view = body.get("view") or {}
         values = field_values(view)
-        services = services_of(container)
+        services = container.services
         try:
             offered = (await container.run_blocking(manager_options, services, actor)
                        if EMPLOYEE_BLOCK in values else [])
@@ -153,7 +146,7 @@ def register(app: AsyncApp, container: Container) -> None:
             await ack(response_action="errors",
                       errors={NOTE_BLOCK: "This form is damaged; click Deny… again."})
             return
-        services = services_of(container)
+        services = container.services
         try:
             note = optional_text((field_values(view).get(NOTE_BLOCK) or {}).get("value"), NOTE_BLOCK, "note")
             outcome = await container.run_blocking(services.time_off.deny, actor, request_id, note)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bot.listeners.commands.sched import REGISTRY, SubcommandRequest, register_subcommand
+from bot.slack.subcommands import REGISTRY, SubcommandRequest, register_subcommand
 from devtools.fake_slack import FakeSlack
 from tests.e2e.clock.world import ANA, BOB, DAY, MIA, pdf_text, seed_day
 from tests.fakes.slack_requests import SignedRequest, SlackRequests

@@ -11,13 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.blocks.logins import INPUT_ACTION, SETTINGS_CALLBACK
 from bot.bootstrap import build
 from bot.edge.asgi import create_asgi_app
-from bot.listeners.commands.sched_settings import CALLBACK, CREDENTIALS, INPUT_ACTION
 from bot.settings import Settings
 from bot.slack.app import build_app
 from core.model import Role, SlackLink
 from core.ports import UnitOfWork
+from core.services.store_settings import CREDENTIALS
 from devtools.fake_slack import FakeSlack
 from tests.e2e.clock.fixtures import ACK_DEADLINE_SECONDS
 from tests.e2e.clock.world import ADMIN, MIA, TEAM
@@ -64,7 +65,7 @@ def test_admins_get_the_modal_with_the_status_but_no_values(
 
     view = fake_slack.wait_for("views.open")[0].params["view"]
     rendered = view if isinstance(view, str) else json.dumps(view)
-    assert CALLBACK in rendered
+    assert SETTINGS_CALLBACK in rendered
     assert "Walmart Retail Link password: _set_" in rendered
     assert "Crossmark password: _not set_" in rendered
     assert CANARY_PASSWORD not in rendered and "initial_value" not in rendered
@@ -76,7 +77,7 @@ def test_saved_credentials_are_encrypted_at_rest_and_never_echoed(
     caplog.set_level(logging.DEBUG)
     values = {"walmart_edr_username": CANARY_USER, "walmart_edr_password": CANARY_PASSWORD}
 
-    response = sql_post(slack.view_submission(CALLBACK, submission(values), user_id=ADMIN))
+    response = sql_post(slack.view_submission(SETTINGS_CALLBACK, submission(values), user_id=ADMIN))
 
     assert response.status_code == 200 and response.text == ""
     engine = create_engine(migrated_url)
@@ -109,7 +110,7 @@ def test_saved_credentials_are_encrypted_at_rest_and_never_echoed(
 def test_bad_submissions_are_field_errors_and_store_nothing(
         sql_post: Post, slack: SlackRequests, uow_factory: UowFactory, values: dict[str, str], field: str,
         problem: str) -> None:
-    response = sql_post(slack.view_submission(CALLBACK, submission(values), user_id=ADMIN))
+    response = sql_post(slack.view_submission(SETTINGS_CALLBACK, submission(values), user_id=ADMIN))
 
     answer = json.loads(response.text)
     assert answer["response_action"] == "errors"
@@ -122,7 +123,8 @@ def test_a_manager_may_not_open_or_save_the_settings(
         sql_post: Post, slack: SlackRequests, fake_slack: FakeSlack, uow_factory: UowFactory) -> None:
     sql_post(slack.slash_command("settings", user_id=MIA))
     reply = fake_slack.wait_for("response_url")[0].params
-    response = sql_post(slack.view_submission(CALLBACK, submission({"crossmark_password": "x"}), user_id=MIA))
+    response = sql_post(slack.view_submission(SETTINGS_CALLBACK, submission({"crossmark_password": "x"}),
+                                              user_id=MIA))
 
     assert "admin" in str(reply["text"])
     assert fake_slack.calls("views.open") == []

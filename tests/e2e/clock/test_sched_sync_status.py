@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from bot.blocks.logins import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
 from bot.container import Container
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
-from bot.listeners.views.mfa_code import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
 from core.ports import EdrReport, RemoteEvent, RemoteRep
 from core.services.sync import SyncService
 from devtools.fake_slack import FakeSlack

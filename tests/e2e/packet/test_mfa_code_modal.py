@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
+from bot.blocks.logins import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
 from bot.jobs.context import JobContext
 from bot.jobs.mfa_prompt import ENTER_CODE_ACTION
 from bot.jobs.packet import DailyPacket
-from bot.listeners.views.mfa_code import CODE_BLOCK, CODE_CALLBACK, CODE_INPUT
 from devtools.fake_slack import FakeSlack
 from devtools.sandbox import SANDBOX_MFA_CODE
 from integrations.retaillink import RetailLinkAdapter

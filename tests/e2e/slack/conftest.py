@@ -15,10 +15,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from bot.bootstrap import build
 from bot.container import Container
 from bot.edge.asgi import create_asgi_app
-from bot.listeners.commands.sched import REGISTRY, SubcommandRequest, register_subcommand
 from bot.settings import Secret, Settings
 from bot.slack.app import build_app
 from bot.slack.identity import require_linked
+from bot.slack.subcommands import REGISTRY, SubcommandRequest, register_subcommand
 from core.errors import InvalidInput, NotFound
 from devtools.fake_slack import FakeSlack, SlackUser
 from tests.e2e.slack.support import (

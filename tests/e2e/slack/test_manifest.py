@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.listeners.commands.sched import COMMAND
 from bot.slack.app import BOT_SCOPES
+from bot.slack.subcommands import COMMAND
 
 MANIFEST = Path(__file__).resolve().parents[3] / "manifest.yml"
 

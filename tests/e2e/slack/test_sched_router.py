@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from bot.listeners.commands.sched import REGISTRY, parse_command_text
+from bot.slack.subcommands import REGISTRY, parse_command_text
 from devtools.fake_slack import FakeSlack
 from tests.e2e.slack.support import Probe
 from tests.fakes.slack_requests import SignedRequest, SlackRequests

@@ -13,9 +13,11 @@ from core.model import (
     Event,
     EventType,
     JobTitle,
+    RosterUpload,
     RotationAssignment,
     RotationType,
     SlackLink,
+    UploadStatus,
 )
 from core.rules import detect_event_type
 from devtools.fake_slack import FakeSlack
@@ -32,9 +34,17 @@ BAD = (HEADER + "E-ANN,Ann Archer,150001,not-an-email,Boss,maybe,,yes,yes,yes,ye
 
 
 def _state(database: FakeDatabase) -> dict[str, Any]:
+    """The team as stored, with its audit trail (the uploads' own staging entries are in ``_uploads``)."""
     with FakeUnitOfWork(database) as uow:
         return {"employees": uow.employees.list(), "weekly": uow.weekly_availability.list(),
-                "audit": uow.audit.list(), "links": uow.slack_links.list()}
+                "audit": [a for a in uow.audit.list() if a.entity != "roster_upload"],
+                "links": uow.slack_links.list()}
+
+
+def _uploads(database: FakeDatabase) -> tuple[list[RosterUpload], list[str]]:
+    """The staged uploads and the actions of their audit entries."""
+    with FakeUnitOfWork(database) as uow:
+        return uow.roster_uploads.list(), [a.action for a in uow.audit.list(entity="roster_upload")]
 
 
 def _upload(post: Post, slack: SlackRequests, fake_slack: FakeSlack, files: FileHost, name: str,
@@ -74,6 +84,11 @@ def test_a_csv_in_a_dm_gets_a_dry_run_report_with_apply_and_nothing_is_stored_ye
     assert "Ann" not in actions["roster_apply"] and len(actions["roster_apply"]) < 40
     assert files.downloads == [fake_slack.calls("files.info")[0].params["file"]]
     assert _state(database) == before
+    [upload], audited = _uploads(database)
+    assert upload.id == actions["roster_apply"] == actions["roster_discard"]
+    assert upload.status is UploadStatus.PENDING and upload.content == GOOD
+    assert upload.uploaded_by == MANAGER_ID
+    assert audited == ["roster_upload.stage"]
 
 
 def test_apply_imports_the_file_once_and_replaces_the_buttons(
@@ -93,6 +108,9 @@ def test_apply_imports_the_file_once_and_replaces_the_buttons(
     assert {a.action for a in after["audit"]} >= {"roster.create", "roster.availability"}
     assert "already applied" in again["text"]
     assert _state(database) == after
+    [upload], audited = _uploads(database)
+    assert upload.status is UploadStatus.APPLIED and upload.content == b""
+    assert audited == ["roster_upload.stage", "roster_upload.apply"]
 
 
 def test_a_bad_file_reports_every_problem_offers_no_apply_and_stores_nothing(
@@ -108,6 +126,7 @@ def test_a_bad_file_reports_every_problem_offers_no_apply_and_stores_nothing(
     assert _state(database) == before
     with FakeUnitOfWork(database) as uow:
         assert not [k for k in uow.settings.all(1) if k.startswith("roster_upload.")]
+    assert _uploads(database) == ([], [])
 
 
 @pytest.mark.parametrize(("name", "content", "says"), [
@@ -140,6 +159,9 @@ def test_discard_forgets_the_upload_and_apply_then_changes_nothing(
     assert "Discarded" in blocks_text(discarded["blocks"])
     assert "already applied or discarded" in late["text"]
     assert _state(database) == before
+    [upload], audited = _uploads(database)
+    assert upload.status is UploadStatus.DISCARDED and upload.content == b""
+    assert audited == ["roster_upload.stage", "roster_upload.discard"]
 
 
 def test_an_employee_uploading_a_file_is_told_only_managers_import_and_nothing_is_downloaded(

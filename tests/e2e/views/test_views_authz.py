@@ -25,7 +25,7 @@ from bot.blocks.modals import (
     rotation_block_id,
 )
 from bot.listeners.commands.sched_admin import LINK_CHOOSE_ACTION
-from bot.listeners.commands.sched_manage import ChangeOp, ChangeRequest
+from bot.slack.flows.schedule_changes import ChangeOp, ChangeRequest
 from core.model import Holiday, JobTitle, RotationType
 from tests.e2e.views.support import (
     ACTORS,

@@ -20,7 +20,7 @@ from bot.blocks.events import (
     refusal_blocks,
 )
 from bot.blocks.modals import AssignPrefill
-from bot.listeners.commands.sched_manage import ChangeOp, ChangeRequest
+from bot.slack.flows.schedule_changes import ChangeOp, ChangeRequest
 from core.errors import InvalidInput
 from core.model import Assignment, Condition
 from core.rules import Code, Violation

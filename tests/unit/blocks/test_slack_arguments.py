@@ -1,4 +1,5 @@
-"""Slack-side argument parsing (``bot.slack.parsing``): mentions, event references, trailing dates, echoes."""
+"""Slack-side argument parsing (``bot.slack.parsing``): mentions, event references, trailing dates, echoes;
+and the core look-ups they lead to (``core.services.event_refs.resolve_event``, ``employee_of_user``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ from datetime import date, time
 import pytest
 
 from bot.slack.parsing import (
-    EventRef,
-    RefKind,
     clean_input,
     echo_safe,
-    employee_of_user,
     escape,
     is_mention,
     looks_like_date,
@@ -19,12 +17,13 @@ from bot.slack.parsing import (
     mention_user,
     parse_event_ref,
     plain,
-    resolve_event,
     split_trailing_when,
     take_event_ref,
 )
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.model import Employee, Event, EventType, SlackLink
+from core.services.event_refs import EventRef, RefKind, resolve_event
+from core.services.lookups import employee_of_user
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
 
 TODAY = date(2025, 10, 1)

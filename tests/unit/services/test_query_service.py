@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.model import (
     Condition,
     Holiday,
@@ -18,6 +18,7 @@ from core.model import (
     TimeOff,
     TimeOffRequest,
 )
+from core.services.event_refs import EventRef, RefKind
 from core.services.queries import QueryService
 from tests.unit.services.service_world import (
     EMPLOYEE,
@@ -169,3 +170,20 @@ def test_the_team_roster_shows_links_and_weekly_availability(club: World) -> Non
 def test_unlinked_people_see_nothing(club: World) -> None:
     with pytest.raises(PermissionDenied):
         _queries(club).day(UNLINKED, day(0))
+
+
+def test_event_references_resolve_in_the_actors_store_around_its_today(club: World) -> None:
+    queries = _queries(club)
+    core, sup = core_pair(club)
+    old = club.event("606009-CORE-Old Pretzel", day(-90), day(-80))
+
+    assert queries.resolve_event(EMPLOYEE, EventRef(RefKind.NUMBER, "606001")).id == core.id
+    assert queries.resolve_event(LEAD, EventRef(RefKind.NUMBER, "606001", sup.event_type)).id == sup.id
+    assert queries.resolve_event(MANAGER, EventRef(RefKind.ID, str(old.id))).id == old.id
+    with pytest.raises(NotFound):
+        queries.resolve_event(MANAGER, EventRef(RefKind.NUMBER, "606009"))
+    assert queries.resolve_event(MANAGER, EventRef(RefKind.NUMBER, "606009"), day(-85)).id == old.id
+    with pytest.raises(NotFound):
+        queries.resolve_event(replace(MANAGER, store_id=2), EventRef(RefKind.ID, str(core.id)))
+    with pytest.raises(PermissionDenied):
+        queries.resolve_event(UNLINKED, EventRef(RefKind.ID, str(core.id)))

@@ -1,0 +1,1 @@
+"""Job bodies shared by the clock and the Slack commands that run the same work on demand."""

@@ -1,0 +1,1 @@
+"""Process-level smoke tests: the real ``schedbot`` command as a subprocess against loopback fakes."""
