@@ -176,7 +176,7 @@ def serve_child(database_url: str, api_url: str, work: float) -> None:
 
     from bot.bootstrap import build
     from bot.edge.asgi import create_asgi_app
-    from bot.listeners.commands.sched import SubcommandRequest, register_subcommand
+    from bot.slack.subcommands import SubcommandRequest, register_subcommand
     from bot.settings import Secret, Settings
     from bot.slack.app import build_app
     from bot.slack.identity import current_actor

@@ -221,21 +221,31 @@ def make_services(uow: UnitOfWorkFactory, clock: Clock, crossmark: CrossmarkPort
     )
 
 
-def stored_credential(uow_factory: UnitOfWorkFactory, key: str) -> str:
-    """A credential an admin stored from Slack (encrypted), or ''."""
+CROSSMARK_KEYS = ("crossmark_username", "crossmark_password")
+RETAILLINK_KEYS = ("walmart_edr_username", "walmart_edr_password", "walmart_edr_mfa_credential_id")
+
+
+def stored_credentials(uow_factory: UnitOfWorkFactory, keys: tuple[str, ...]) -> dict[str, str]:
+    """Credentials an admin stored from Slack (decrypted), read in one transaction; {} when the
+    database or the key cannot give them."""
     try:
         with uow_factory() as uow:
-            return uow.settings.get(DEFAULT_STORE_ID, key) or ""
+            stored = uow.settings.all(DEFAULT_STORE_ID)
     except Exception:
-        return ""
+        log.warning("stored credentials could not be read", exc_info=True)
+        return {}
+    return {key: stored[key] for key in keys if stored.get(key)}
 
 
 def make_crossmark(settings: Settings, uow: UnitOfWorkFactory) -> CrossmarkPort | None:
     """The Crossmark adapter from the environment, else from stored credentials; None without both."""
     from integrations.crossmark.adapter import CrossmarkAdapter
 
-    username = settings.external_api_username or stored_credential(uow, "crossmark_username")
-    password = settings.external_api_password.reveal() or stored_credential(uow, "crossmark_password")
+    username, password = settings.external_api_username, settings.external_api_password.reveal()
+    if not (username and password):
+        stored = stored_credentials(uow, CROSSMARK_KEYS)
+        username = username or stored.get("crossmark_username", "")
+        password = password or stored.get("crossmark_password", "")
     if not (username and password):
         return None
     return CrossmarkAdapter(settings.external_api_base_url, username, password,
@@ -247,10 +257,13 @@ def make_retaillink(settings: Settings, uow: UnitOfWorkFactory) -> RetailLinkPor
     from integrations.retaillink.adapter import RetailLinkAdapter
     from integrations.retaillink.settings_store import SettingsSessionStore
 
-    username = settings.walmart_edr_username or stored_credential(uow, "walmart_edr_username")
-    password = settings.walmart_edr_password.reveal() or stored_credential(uow, "walmart_edr_password")
-    credential = settings.walmart_edr_mfa_credential_id or stored_credential(
-        uow, "walmart_edr_mfa_credential_id")
+    username, password = settings.walmart_edr_username, settings.walmart_edr_password.reveal()
+    credential = settings.walmart_edr_mfa_credential_id
+    if not (username and password and credential):
+        stored = stored_credentials(uow, RETAILLINK_KEYS)
+        username = username or stored.get("walmart_edr_username", "")
+        password = password or stored.get("walmart_edr_password", "")
+        credential = credential or stored.get("walmart_edr_mfa_credential_id", "")
     if not (username and password):
         return None
     return RetailLinkAdapter(settings.walmart_login_base_url, settings.walmart_edr_base_url, username,

@@ -91,7 +91,7 @@ def stalled(
     container: Container, database: FakeDatabase, probe: Probe
 ) -> Iterator[tuple[ServerThread, StalledDatabase]]:
     stall = StalledDatabase(database)
-    stalled_container = build(container.settings, uow_factory=stall)
+    stalled_container = build(container.settings, uow_factory=stall, crossmark=None, retaillink=None)
     app = build_app(stalled_container)
     add_test_listeners(app, probe)
     running = ServerThread(create_asgi_app(stalled_container, app)).start()
