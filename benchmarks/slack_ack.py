@@ -176,10 +176,10 @@ def serve_child(database_url: str, api_url: str, work: float) -> None:
 
     from bot.bootstrap import build
     from bot.edge.asgi import create_asgi_app
-    from bot.slack.subcommands import SubcommandRequest, register_subcommand
     from bot.settings import Secret, Settings
     from bot.slack.app import build_app
     from bot.slack.identity import current_actor
+    from bot.slack.subcommands import SubcommandRequest, register_subcommand
     from integrations.crypto import generate_key
 
     settings = Settings(database_url=database_url, slack_bot_token=Secret(BOT_TOKEN),

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -23,17 +24,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.packet import packet_message
 from bot.container import (
     DEFAULT_BLOCKING_WORKERS,
+    BindableQueue,
     Container,
     PacketPublisher,
     Services,
     SlackClientFactory,
 )
+from bot.jobs.in_process import InProcessQueue
+from bot.jobs.tasks import run_job
 from bot.settings import Settings
 from core.errors import InvalidInput, RemoteError
 from core.model import DEFAULT_STORE_ID, PaperworkTemplate, Store
 from core.ports import (
     Clock,
     CrossmarkPort,
+    JobQueue,
     Notifier,
     RetailLinkPort,
     SecretBox,
@@ -41,6 +46,7 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from core.scheduling.solve import SolveOptions
+from core.services.approvals import IN_FLIGHT_LEASE
 from core.services.autoschedule import AutoScheduleService
 from core.services.availability import AvailabilityService
 from core.services.holidays import HolidayService
@@ -63,6 +69,9 @@ from integrations.db.unit_of_work import SqlUnitOfWork, UtcClock
 from integrations.pdf import PdfPacketRenderer, shipped_templates
 from integrations.slack.notifier import PACE_SECONDS, SlackNotifier, sync_web_client
 from integrations.slack.packet_poster import PacketPoster
+
+if TYPE_CHECKING:
+    from integrations.jobs.procrastinate_queue import ProcrastinateQueue
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +102,8 @@ class UnconfiguredCrossmark:
     def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise RemoteError("Crossmark is not configured: an admin can set its login with /sched settings.")
 
-    schedule = unschedule = reissue = find_schedule = planning_events = reps = sales_tool = _refuse
+    schedule = unschedule = reissue = find_schedule = scheduled_event_of = planning_events = reps = _refuse
+    sales_tool = _refuse
 
 
 @dataclass
@@ -130,6 +140,7 @@ def build(settings: Settings, *,
           oauth_state_store: AsyncOAuthStateStore | None = None,
           blocking_workers: int = DEFAULT_BLOCKING_WORKERS,
           health_check: Callable[[], bool] | None = None,
+          jobs: JobQueue | None = None,
           migrate_first: bool = False,
           prepare_store: bool | None = None) -> Container:
     """Wire schedbot from ``settings``; every keyword replaces one part (tests pass fakes).
@@ -138,6 +149,8 @@ def build(settings: Settings, *,
     - ``crossmark`` / ``retaillink``: remote ports (default: built from the settings, then from the
       credentials an admin stored in Slack; ``None`` means not configured);
     - ``notifier``: DMs (default: the Slack notifier, paced ``pace_seconds`` per channel);
+    - ``jobs``: the job queue (default: procrastinate when the SQL database is PostgreSQL, else a
+      thread pool of this process); a queue with ``bind`` is given the job dispatcher;
     - ``migrate_first``: apply migrations before anything reads the database;
     - ``prepare_store``: create or refresh the default store row and its templates (default: on for
       the SQL database, which is also checked to be at the shipped revision).
@@ -189,18 +202,42 @@ def build(settings: Settings, *,
         except Exception:
             return False
 
-    return Container(
+    queue: JobQueue
+    if jobs is None:
+        own_queue = make_job_queue(settings, database)
+        closers.append(own_queue.close)
+        queue = own_queue
+    else:
+        queue = jobs
+
+    container = Container(
         settings=settings, uow_factory=uow, clock=clock, secret_box=box,
-        services=make_services(uow, clock, cm, rl, notifier, solve_options), notifier=notifier,
+        services=make_services(uow, clock, cm, rl, notifier, solve_options, in_flight_lease(settings)),
+        notifier=notifier,
         crossmark=cm, retaillink=rl, bot_token=bot_token, sync_client=sync_client,
-        packet_publisher=packet_publisher, health_check=health_check or health,
+        packet_publisher=packet_publisher, health_check=health_check or health, jobs=queue,
         installation_store=installation_store, oauth_state_store=oauth_state_store,
         blocking_workers=blocking_workers, closers=closers)
+    if isinstance(queue, BindableQueue):
+        queue.bind(lambda job, store_id, args: run_job(container, job, store_id, args))
+    return container
+
+
+def make_job_queue(settings: Settings, database: Database | None) -> InProcessQueue | ProcrastinateQueue:
+    """procrastinate on a PostgreSQL database (jobs run in ``schedbot worker``); otherwise — SQLite, or
+    a unit of work given by a test — the thread pool of this process."""
+    if database is not None and database.engine.dialect.name == "postgresql":
+        from integrations.jobs.procrastinate_queue import ProcrastinateQueue
+
+        return ProcrastinateQueue(settings.database_url,
+                                  retry_wait_seconds=int(in_flight_lease(settings).total_seconds()))
+    return InProcessQueue()
 
 
 def make_services(uow: UnitOfWorkFactory, clock: Clock, crossmark: CrossmarkPort | None,
                   retaillink: RetailLinkPort | None, notifier: Notifier,
-                  solve_options: SolveOptions | None = None) -> Services:
+                  solve_options: SolveOptions | None = None,
+                  in_flight_lease: timedelta = IN_FLIGHT_LEASE) -> Services:
     """One instance of each core service over the given ports."""
     remote: CrossmarkPort = crossmark or UnconfiguredCrossmark()
     return Services(
@@ -214,7 +251,8 @@ def make_services(uow: UnitOfWorkFactory, clock: Clock, crossmark: CrossmarkPort
         roster=RosterService(uow, clock),
         packet=PacketService(uow, PdfPacketRenderer(), clock, crossmark=crossmark, retaillink=retaillink,
                              template_loader=load_template_file, time_settings=load_time_settings),
-        auto=AutoScheduleService(uow, remote, clock, notifier=notifier, solve_options=solve_options),
+        auto=AutoScheduleService(uow, remote, clock, notifier=notifier, solve_options=solve_options,
+                                 in_flight_lease=in_flight_lease),
         sync=SyncService(uow, crossmark, clock, retaillink) if crossmark is not None else None,
         team_review=TeamReviewService(uow, clock),
         store_settings=StoreSettingsService(uow, clock),
@@ -223,6 +261,12 @@ def make_services(uow: UnitOfWorkFactory, clock: Clock, crossmark: CrossmarkPort
 
 CROSSMARK_KEYS = ("crossmark_username", "crossmark_password")
 RETAILLINK_KEYS = ("walmart_edr_username", "walmart_edr_password", "walmart_edr_mfa_credential_id")
+
+
+def in_flight_lease(settings: Settings) -> timedelta:
+    """How long a Crossmark change being sent is left to its sender: two call timeouts and a margin
+    (a push is sent once; its answer can take at most the timeout)."""
+    return timedelta(seconds=2 * settings.external_api_timeout + 2)
 
 
 def stored_credentials(uow_factory: UnitOfWorkFactory, keys: tuple[str, ...]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -31,6 +31,7 @@ from bot.settings import Settings
 from core.ports import (
     Clock,
     CrossmarkPort,
+    JobQueue,
     Notifier,
     PacketPost,
     PostedPacket,
@@ -83,6 +84,27 @@ class PacketPublisher(Protocol):
 PublisherFactory = Callable[[SlackClientFactory, int], PacketPublisher]
 """(Slack client factory, store id) -> that store's packet publisher."""
 
+JobDispatch = Callable[[str, int, dict[str, Any]], None]
+"""(job name, store id, args) -> runs the job body (``bot.jobs.tasks.run_job`` over a container)."""
+
+
+@runtime_checkable
+class BindableQueue(Protocol):
+    """A job queue that runs jobs itself (not a recorder): it is given the dispatcher once the
+    container exists."""
+
+    def bind(self, dispatch: JobDispatch) -> None:
+        ...
+
+
+@runtime_checkable
+class JobWorker(Protocol):
+    """A durable queue whose jobs run in separate ``schedbot worker`` processes."""
+
+    def run_worker(self, *, concurrency: int) -> None:
+        """Run jobs until SIGTERM / SIGINT (graceful: running jobs finish first)."""
+        ...
+
 
 @dataclass
 class Services:
@@ -126,6 +148,9 @@ class Container:
     packet_publisher: PublisherFactory
     health_check: Callable[[], bool]
     """Answers True when the database responds; called in a worker thread."""
+    jobs: JobQueue
+    """Where post-ack work goes: procrastinate on PostgreSQL (run by ``schedbot worker``), a thread
+    pool of this process on SQLite."""
     installation_store: AsyncInstallationStore | None = None
     """OAuth (multi-workspace) mode only: where installations and their tokens live."""
     oauth_state_store: AsyncOAuthStateStore | None = None
@@ -163,6 +188,11 @@ class Container:
                 AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ],
         )
+
+    @property
+    def jobs_in_process(self) -> bool:
+        """Jobs run in this process (SQLite, tests), not in ``schedbot worker`` processes."""
+        return not isinstance(self.jobs, JobWorker)
 
     @property
     def oauth_enabled(self) -> bool:

@@ -61,6 +61,14 @@ class RemoteError(DomainError):
     code = "remote_error"
 
 
+class RemoteOutcomeUnknown(RemoteError):
+    """A change was sent upstream but its outcome is not known (timeout after sending, dropped
+    connection, unreadable answer): the remote state must be read before anyone retries it or says
+    it did not happen."""
+
+    code = "remote_outcome_unknown"
+
+
 class NeedsMfaCode(DomainError):
     """Retail Link needs a fresh SMS code from a manager before EDRs can be fetched."""
 

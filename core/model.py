@@ -72,6 +72,8 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    APPROVING = "approving"
+    """One manager's approval is pushing to Crossmark; nobody else may decide the run meanwhile."""
     APPROVED = "approved"
     PARTIALLY_APPROVED = "partially_approved"
     REJECTED = "rejected"
@@ -80,6 +82,8 @@ class RunStatus(StrEnum):
 class ProposalStatus(StrEnum):
     PROPOSED = "proposed"
     EDITED = "edited"
+    PUSHING = "pushing"
+    """Claimed by an approval; its Crossmark changes are recorded as intents (the outbox)."""
     PUSHED = "pushed"
     PUSH_FAILED = "push_failed"
     REJECTED = "rejected"
@@ -435,3 +439,54 @@ class RosterUpload:
     created_at: datetime
     status: UploadStatus = UploadStatus.PENDING
     store_id: int = DEFAULT_STORE_ID
+
+
+class IntentKind(StrEnum):
+    """What a remote intent asks Crossmark to do."""
+
+    SCHEDULE = "schedule"
+    UNSCHEDULE = "unschedule"
+
+
+class IntentStatus(StrEnum):
+    """Where a remote intent is. Only ``CONFIRMED``, ``FAILED`` and ``UNDONE`` are final."""
+
+    PENDING = "pending"
+    """Committed; not sent yet, or sent by a process that stopped before recording the answer."""
+    CONFIRMED = "confirmed"
+    """Crossmark holds the change (its answer, or its state read back)."""
+    FAILED = "failed"
+    """Crossmark refused it; nothing changed there."""
+    UNKNOWN = "unknown"
+    """Sent, outcome not known: Crossmark's state is read before anything else is done with it."""
+    UNDONE = "undone"
+    """It was confirmed, then reversed in Crossmark (its unit failed)."""
+
+
+OPEN_INTENTS = (IntentStatus.PENDING, IntentStatus.UNKNOWN)
+
+
+@dataclass
+class RemoteIntent:
+    """One Crossmark change of an approval, recorded before it is made (the outbox).
+
+    A ``SCHEDULE`` intent pushes ``proposal_id``'s assignment (``external_id`` is the id Crossmark
+    gave); an ``UNSCHEDULE`` intent deletes ``external_id`` (``assignment_id`` is the confirmed
+    assignment it removes, or the proposal's own push when it reverses one).
+    """
+
+    id: int
+    kind: IntentKind
+    event_id: int
+    store_id: int = DEFAULT_STORE_ID
+    run_id: int | None = None
+    proposal_id: int | None = None
+    assignment_id: int | None = None
+    employee_id: str | None = None
+    start: datetime | None = None
+    external_id: str | None = None
+    status: IntentStatus = IntentStatus.PENDING
+    attempts: int = 0
+    error: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None

@@ -22,6 +22,7 @@ from core.model import (
     PaperworkTemplate,
     Proposal,
     ProposalStatus,
+    RemoteIntent,
     RosterUpload,
     RotationAssignment,
     RotationException,
@@ -90,6 +91,17 @@ class RunRepository(Repository[SchedulerRun, int], Protocol):
 class RosterUploadRepository(Repository[RosterUpload, str], Protocol):
     def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
         """Compare-and-set the status; True for exactly one of any concurrent callers."""
+        ...
+
+
+class RemoteIntentRepository(Repository[RemoteIntent, int], Protocol):
+    def for_proposals(self, proposal_ids: Sequence[int]) -> list[RemoteIntent]:
+        """Intents of these proposals, oldest first."""
+        ...
+
+    def claim_attempt(self, intent_id: int, attempts: int, at: datetime) -> bool:
+        """Count one more sending attempt if the intent still has ``attempts`` (compare-and-set):
+        of two processes about to send the same intent, exactly one gets True."""
         ...
 
 
@@ -196,6 +208,7 @@ class UnitOfWork(Protocol):
     processed_events: ProcessedEvents
     packet_posts: PacketPostRepository
     roster_uploads: RosterUploadRepository
+    intents: RemoteIntentRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -250,6 +263,10 @@ class CrossmarkPort(Protocol):
 
     def reissue(self, event: Event, assignment: Assignment, employee: Employee, start: datetime,
                 end: datetime, include_responses: bool) -> str: ...
+
+    def scheduled_event_of(self, event: Event) -> str | None:
+        """The scheduled-event id the mPlan holds now (any rep), or None when it is not scheduled."""
+        ...
 
     def find_schedule(self, event: Event, employee: Employee, start: datetime) -> str | None:
         """The scheduled-event id if the remote already holds this assignment (after a lost reply)."""
@@ -403,4 +420,28 @@ class PacketRenderer(Protocol):
 
     def render_employee(self, data: EmployeeScheduleData) -> bytes:
         """One employee's two-week schedule PDF."""
+        ...
+
+
+# ---- jobs ------------------------------------------------------------------------------------
+
+
+def store_lock(store_id: int) -> str:
+    """The lock of a store's jobs: jobs holding the same lock run one at a time, so one store's
+    approvals and solver runs never overlap."""
+    return f"store-{store_id}"
+
+
+class RetryJob(Exception):
+    """Raised by an idempotent job body to have the queue run it again later (with backoff)."""
+
+
+class JobQueue(Protocol):
+    """Durable (PostgreSQL) or in-process (SQLite) execution of named jobs after a request is
+    answered. ``args`` must be JSON values; a job body may run more than once (after a crash or a
+    ``RetryJob``), so it must be safe to repeat."""
+
+    def enqueue(self, job: str, *, store_id: int, lock: str | None, args: dict[str, Any]) -> None:
+        """Queue ``job`` for ``store_id``; jobs with the same ``lock`` never run at the same time
+        (``None``: no lock). Returns once the job is recorded, not when it has run."""
         ...

@@ -11,6 +11,7 @@ from alembic.autogenerate.api import AutogenContext
 
 from integrations.db.base import LocalDateTime, UtcDateTime
 from integrations.db.engine import make_engine
+from integrations.db.migrate import include_name
 from integrations.db.tables import metadata
 
 MIGRATION_LOCK_ID = 8135_0001
@@ -37,7 +38,7 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it."""
     context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True,
-                      compare_type=True, render_item=render_item,
+                      compare_type=True, render_item=render_item, include_name=include_name,
                       render_as_batch=_database_url().startswith("sqlite"))
     with context.begin_transaction():
         context.run_migrations()
@@ -53,7 +54,7 @@ def run_migrations_online() -> None:
         with engine.connect() as connection:
             is_sqlite = connection.dialect.name == "sqlite"
             context.configure(connection=connection, target_metadata=target_metadata, compare_type=True,
-                              render_as_batch=is_sqlite, render_item=render_item)
+                              render_as_batch=is_sqlite, render_item=render_item, include_name=include_name)
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")

@@ -53,6 +53,7 @@ MESSAGE_ROOM = MAX_MESSAGE_BLOCKS - 6
 """Content blocks per message page (header, counts, page note, result, actions and a spare)."""
 MODAL_ROOM = MAX_MODAL_BLOCKS - 4
 ICONS = {ProposalStatus.PUSHED.value: ":white_check_mark:", ProposalStatus.PUSH_FAILED.value: ":warning:",
+         ProposalStatus.PUSHING.value: ":hourglass_flowing_sand:",
          ProposalStatus.REJECTED.value: ":no_entry_sign:", ProposalStatus.EDITED.value: ":pencil2:"}
 OPEN_STATUSES = frozenset({ProposalStatus.PROPOSED.value, ProposalStatus.EDITED.value,
                            ProposalStatus.PUSH_FAILED.value})
@@ -185,6 +186,9 @@ def proposal_message(summary: RunSummary, page: int = 0, *,
     if is_decided(summary):
         blocks.append(section(result_text(summary)))
     controls = _controls(summary, page, len(pages))
+    if busy is None and summary.status == RunStatus.APPROVING.value:
+        busy = (f":hourglass_flowing_sand: Being approved by <@{summary.decided_by}> — pushing to "
+                "Crossmark…")
     if busy is not None:
         blocks.append(context(busy))
     elif controls is not None:

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations on start")
     serve.set_defaults(func=_lazy("bot.cli.run", "serve"))
 
+    worker = sub.add_parser("worker", help="run queued jobs (approvals…) on PostgreSQL; any number of them")
+    worker.add_argument("--concurrency", type=int, default=2, help="jobs run at the same time (default 2)")
+    worker.set_defaults(func=_lazy("bot.cli.worker", "worker"))
+
     clock = sub.add_parser("clock", help="the single scheduler process (syncs, packet, reminders)")
     clock.set_defaults(func=_lazy("bot.cli.commands", "clock"))
 
@@ -102,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "alembic", "fontTools", "xhtml2pdf"):
+    for noisy in ("httpx", "httpcore", "alembic", "fontTools", "xhtml2pdf", "procrastinate"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.func(args))

@@ -16,14 +16,19 @@ CLI_ACTOR = Actor(slack_user_id="cli", role=Role.ADMIN)
 
 
 def serve(args: argparse.Namespace) -> int:
-    """``schedbot serve``: migrations (unless --no-migrate), then HTTP or Socket Mode."""
+    """``schedbot serve``: migrations (unless --no-migrate), then HTTP or Socket Mode. With jobs in
+    process (SQLite) it also finishes the approvals a stopped process left; on PostgreSQL the
+    ``schedbot worker`` processes do."""
     from bot.bootstrap import build
     from bot.edge.serve import serve_http, serve_socket_mode
+    from bot.jobs.resume import start_resuming
     from bot.slack.middleware import SlackContextFilter
 
     for handler in logging.getLogger().handlers:
         handler.addFilter(SlackContextFilter())
     container = build(load_settings(), migrate_first=not args.no_migrate)
+    if container.jobs_in_process:
+        start_resuming(container)
     if args.socket_mode:
         serve_socket_mode(container)
     else:

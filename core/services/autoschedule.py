@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from core.model import (
@@ -30,13 +31,33 @@ from core.scheduling.explain import Explanation, explain_event
 from core.scheduling.problem import Problem
 from core.scheduling.solve import Solution, SolveOptions, solve
 from core.services import audit, authz
-from core.services.approvals import ApprovalResult, UnitApprover, _Unit, approval_units, finish_run_status
+from core.services.approvals import (
+    IN_FLIGHT_LEASE,
+    LIVE_INTENTS,
+    ApprovalResult,
+    UnitApprover,
+    _Unit,
+    approval_units,
+    finish_run_status,
+)
 from core.services.autoschedule_review import WhatIfAnswer, what_if_answer
 from core.services.planning_context import Context
 from core.services.run_records import previous_plan, record_outcome, scheduled_elsewhere, supersede
 from core.services.run_summary import APPROVABLE, ProposalRow, RunSummary, build_summary, rows
 
 Solver = Callable[[Problem, SolveOptions], Solution]
+
+
+class ApprovalProgress(Protocol):
+    """Hears how an approval goes (called from the approving thread)."""
+
+    def done(self, settled: int, total: int) -> None:
+        """``settled`` of ``total`` proposals are pushed or failed."""
+        ...
+
+    def finished(self, result: ApprovalResult) -> None:
+        """The run's status is final (the DMs to the people affected follow)."""
+        ...
 EDITABLE = (*APPROVABLE, ProposalStatus.UNSCHEDULED)
 OPEN_RUNS = (RunStatus.COMPLETED, RunStatus.PARTIALLY_APPROVED)
 
@@ -52,7 +73,9 @@ class AutoScheduleService:
 
     def __init__(self, uow_factory: UnitOfWorkFactory, crossmark: CrossmarkPort, clock: Clock,
                  notifier: Notifier | None = None, *, solver: Solver = solve,
-                 solve_options: SolveOptions | None = None) -> None:
+                 solve_options: SolveOptions | None = None,
+                 in_flight_lease: timedelta = IN_FLIGHT_LEASE) -> None:
+        self.in_flight_lease = in_flight_lease
         self.uow_factory = uow_factory
         self.crossmark = crossmark
         self.clock = clock
@@ -234,6 +257,9 @@ class AutoScheduleService:
                 raise NotFound(f"Proposal {proposal_id} not found.")
             if run.status not in OPEN_RUNS or p.status not in EDITABLE:
                 raise Conflict(f"Proposal {proposal_id} is {p.status.value}; it can no longer be edited.")
+            if any(i.status in LIVE_INTENTS for i in uow.intents.for_proposals([proposal_id])):
+                raise Conflict("Crossmark may still hold this proposal's earlier push: press Retry "
+                               "(it checks Crossmark first), then edit it if it failed.")
             who, when = employee_id or p.employee_id, start or p.start
             if who is None or when is None:
                 raise InvalidInput("Give both an employee and a start time.",
@@ -282,36 +308,98 @@ class AutoScheduleService:
 
     # ---- decide ------------------------------------------------------------------------------
 
-    def approve(self, actor: Actor, run_id: int, proposal_ids: Iterable[int] | None = None) -> ApprovalResult:
-        """Push the run's proposals (all, or the pairs of the given ones) to Crossmark, each once."""
+    def approve(self, actor: Actor, run_id: int, proposal_ids: Iterable[int] | None = None, *,
+                progress: ApprovalProgress | None = None) -> ApprovalResult:
+        """Push the run's proposals (all, or the pairs of the given ones) to Crossmark, each once.
+
+        One decision at a time: the run goes to ``APPROVING`` by compare-and-set, so a concurrent
+        Approve or Reject is refused with who is deciding, and nothing of it is applied.
+        ``progress`` hears "n of N done" after each unit and the result as soon as the run's status
+        is final — before the DMs to the people affected go out."""
         authz.require(actor, authz.Action.RUN_AUTO)
-        ctx = self._ctx(actor)
-        now = self.clock.now()
         wanted = set(proposal_ids) if proposal_ids is not None else None
         with self.uow_factory() as uow:
             self._open_run(uow, actor, run_id)
             props = uow.proposals.for_run(run_id)
             if wanted is not None and not wanted <= {p.id for p in props}:
                 raise NotFound("Some of those proposals are not part of this run.")
+            self._decide(uow, actor, run_id, RunStatus.APPROVING)
+            uow.commit()
             units = approval_units(props, wanted)
         total = _Unit()
-        for ids in units:
-            done = UnitApprover(ctx, self.crossmark, actor, now).run(ids)
-            for name in ("pushed", "failed", "removed", "skipped", "notices"):
-                getattr(total, name).extend(getattr(done, name))
+        count = sum(len(ids) for ids in units)
+        try:
+            for ids in units:
+                total.add(self._approver(actor).run(ids))
+                if progress is not None:
+                    progress.done(len(total.pushed) + len(total.failed) + len(total.skipped), count)
+        except Exception:
+            self._finish(actor, run_id, total)
+            raise
+        status = self._finish(actor, run_id, total)
+        result = ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed),
+                                tuple(total.skipped), status, tuple(total.removed))
+        if progress is not None:
+            progress.finished(result)
+        self._notify(actor, total)
+        if units and not (total.pushed or total.failed or total.removed):
+            raise Conflict("Those proposals were already being approved.")
+        return result
+
+    def resume(self, actor: Actor) -> list[ApprovalResult]:
+        """Finish approvals a stopped process left behind in ``actor``'s store: units still
+        ``PUSHING`` are sent (their intents reconciled first) and settled, runs left ``APPROVING``
+        get their final status, and the managers are told. Run once per store at start-up."""
+        authz.require(actor, authz.Action.RUN_AUTO)
+        with self.uow_factory() as uow:
+            runs = [r for r in uow.runs.list(store_id=actor.store_id)
+                    if r.status in (*OPEN_RUNS, RunStatus.APPROVING)]
+            work = [(r.id, approval_units(uow.proposals.for_run(r.id), None, [ProposalStatus.PUSHING]))
+                    for r in runs]
+        results = []
+        for run_id, units in work:
+            if not units and all(r.status is not RunStatus.APPROVING for r in runs if r.id == run_id):
+                continue
+            total = _Unit()
+            for ids in units:
+                self._approver(actor).settle(ids, total)
+            if total.skipped:
+                continue
+            status = self._finish(actor, run_id, total, action="auto.resume_run")
+            result = ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed), (),
+                                    status, tuple(total.removed))
+            retry = f", {len(total.failed)} failed — Retry them from the run" if total.failed else ""
+            total.notices.append(("managers", f"schedbot restarted while run {run_id} was being "
+                                              f"approved and finished the approval: "
+                                              f"{len(total.pushed)} pushed{retry}."))
+            self._notify(actor, total)
+            results.append(result)
+        return results
+
+    def _approver(self, actor: Actor) -> UnitApprover:
+        return UnitApprover(self._ctx(actor), self.crossmark, actor, self.clock.now, self.in_flight_lease)
+
+    def _decide(self, uow: UnitOfWork, actor: Actor, run_id: int, to: RunStatus) -> None:
+        """Take the run's one decision (compare-and-set) or say who has it."""
+        if not uow.runs.transition(run_id, list(OPEN_RUNS), to):
+            run = uow.runs.get(run_id)
+            self._open_run(uow, actor, run_id)
+            raise Conflict(f"Run {run_id} is {run.status.value if run else 'gone'}; try again.")
+        run = uow.runs.get(run_id)
+        assert run is not None
+        if run.decided_by is None or to is RunStatus.REJECTED:
+            run.decided_by, run.decided_at = actor.label, self.clock.now()
+        uow.runs.update(run)
+
+    def _finish(self, actor: Actor, run_id: int, total: _Unit, action: str = "auto.approve_run") -> str:
+        now = self.clock.now()
         with self.uow_factory() as uow:
             status = finish_run_status(uow, run_id, actor, now)
-            audit.record(uow, actor, "auto.approve_run", "run", run_id, at=now,
+            audit.record(uow, actor, action, "run", run_id, at=now,
                          after={"status": status, "pushed": total.pushed, "failed": total.failed,
                                 "removed": total.removed})
             uow.commit()
-            decided = uow.runs.get(run_id)
-        self._notify(actor, total)
-        if units and not (total.pushed or total.failed or total.removed):
-            by = decided.decided_by if decided else "another manager"
-            raise Conflict(f"This run was already approved by {by}.")
-        return ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed),
-                              tuple(total.skipped), status, tuple(total.removed))
+        return status
 
     def _open_run(self, uow: UnitOfWork, actor: Actor, run_id: int) -> SchedulerRun:
         run = uow.runs.get(run_id)
@@ -319,6 +407,8 @@ class AutoScheduleService:
             raise NotFound(f"Auto-scheduler run {run_id} not found.")
         if run.status is RunStatus.APPROVED:
             raise Conflict(f"This run was already approved by {run.decided_by or 'another manager'}.")
+        if run.status is RunStatus.APPROVING:
+            raise Conflict(f"This run is being approved by {run.decided_by or 'another manager'} right now.")
         if run.status is RunStatus.REJECTED:
             raise Conflict(f"Run {run_id} was rejected{' by ' + run.decided_by if run.decided_by else ''}.")
         if run.status not in OPEN_RUNS:
@@ -343,15 +433,14 @@ class AutoScheduleService:
         now = self.clock.now()
         with self.uow_factory() as uow:
             run = self._open_run(uow, actor, run_id)
+            self._decide(uow, actor, run_id, RunStatus.REJECTED)
             for p in uow.proposals.for_run(run_id):
                 uow.proposals.transition(p.id, EDITABLE, ProposalStatus.REJECTED)
             pushed = any(p.status is ProposalStatus.PUSHED for p in uow.proposals.for_run(run_id))
-            if not pushed:
-                uow.runs.transition(run_id, list(OPEN_RUNS), RunStatus.REJECTED)
+            if pushed:
+                uow.runs.transition(run_id, [RunStatus.REJECTED], RunStatus.PARTIALLY_APPROVED)
             decided = uow.runs.get(run_id)
             assert decided is not None
-            decided.decided_by, decided.decided_at = actor.label, now
-            uow.runs.update(decided)
             audit.record(uow, actor, "auto.reject", "run", run_id, before=run, after=decided, at=now)
             uow.commit()
             return build_summary(uow, run_id)

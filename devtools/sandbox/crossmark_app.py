@@ -2,7 +2,9 @@
 
 JSON is served labelled ``text/html`` (as production does), sessions ride on ``PHPSESSID``, an
 expired or missing session gets 401 (or a 302 to ``/login``), and faults can be injected per path
-through ``sandbox.faults`` (see :mod:`devtools.sandbox.faults`).
+through ``sandbox.faults`` (see :mod:`devtools.sandbox.faults`) — among them the 200 HTML "session
+ended" page (``FaultKind.SESSION_ENDED``, which also ends that session here), a late handler
+(``LATE``) and an unreadable 2xx answer (``UNREADABLE``, with ``after_handler=True`` after the change).
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class CrossmarkSandbox:
                                     monotonic=monotonic)
         self.expired_status = expired_status
         self._pdfs: dict[int, bytes] = {}
-        self.faults = FaultInjector(Starlette(routes=self._routes()), login_path="/login")
+        self.faults = FaultInjector(Starlette(routes=self._routes()), login_path="/login",
+                                    session_cookie="PHPSESSID", end_session=self.state.logout)
         self.app = self.faults
 
     def serve(self) -> ServerHandle:

@@ -61,6 +61,9 @@ class CrossmarkState:
         self.active: dict[str, int] = {m.schedule_event_id: m.mplan_id for m in dataset.mplans
                                        if m.schedule_event_id and m.condition == "Scheduled"}
         self.deleted: set[str] = set()
+        self.remember_deleted = True
+        """Answer ``ok`` to a second delete of an already deleted id (set False to model an MVRetail
+        that forgets them and answers "not found"; the real answer is not verified)."""
         self._next_pending_work = 7700001
 
     # ---- sessions ------------------------------------------------------------------------------
@@ -177,10 +180,14 @@ class CrossmarkState:
             "LocationID": int(mplan.store_id), "ID": int(event_id), "RecordClassName": "MVScheduledmPlan"}}
 
     def unschedule(self, event_id: str) -> dict[str, Any]:
-        """``deleteScheduledMplanEvent``: back to Unstaffed (deleting twice is fine)."""
+        """``deleteScheduledMplanEvent``: back to Unstaffed.
+
+        Deleting an id twice answers ``ok`` (see ``remember_deleted``); an id never scheduled answers
+        ``{"ok":0,"success":false,"message":"Scheduled event not found"}`` with status 200.
+        """
         mplan_id = self.active.pop(event_id, None)
         if mplan_id is None:
-            if event_id in self.deleted:
+            if event_id in self.deleted and self.remember_deleted:
                 return {"ok": 1, "success": True}
             return {"ok": 0, "success": False, "message": "Scheduled event not found"}
         self.deleted.add(event_id)

@@ -2,9 +2,13 @@
 
 Per path, queue faults (``inject``) or fail a share of requests at random with a seeded generator
 (``fail_randomly``). A fault can act before the real handler (nothing happens upstream) or after it
-(``after_handler=True``: the change is made, the reply is lost). The same controls are reachable over
+(``after_handler=True``: the change is made, the reply is lost or spoilt). ``LATE`` is the third way:
+the change is made only after the client may have given up. The same controls are reachable over
 HTTP: ``POST /_sandbox/faults`` (JSON of :class:`Fault` plus ``path``), ``DELETE /_sandbox/faults``,
 ``GET /_sandbox/requests``.
+
+Faults are chosen per path, so a schedule push, an unschedule and a planning search can each be
+given their own (``inject(SCHEDULE_PATH, …)``, ``inject(PLANNING_PATH, …)``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from starlette.requests import cookie_parser
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -25,6 +31,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CONTROL_PREFIX = "/_sandbox/"
+SESSION_ENDED_PAGE = (b"<!DOCTYPE html><html><head><title>MVRetail</title></head><body>"
+                      b"<h2>Your session has ended</h2><p>Your session has ended, please log in again.</p>"
+                      b"<p><a href=\"/login\">Return to the login page</a></p></body></html>")
+UNREADABLE_BODY = b'{"ok":1,"success":true,"MVScheduledEvent":{"ClassName":"MVScheduledmPlan","ID":'
+"""A JSON answer cut short but sent whole (correct Content-Length): the reply arrives, unreadable."""
 
 
 class FaultKind(StrEnum):
@@ -36,6 +47,15 @@ class FaultKind(StrEnum):
     """Wait ``delay`` seconds before answering."""
     DROP = "drop"
     """Start a reply and close the connection half-way."""
+    LATE = "late"
+    """Run the handler only after ``delay`` seconds, even if the client hung up meanwhile (MVRetail
+    finishing a request after the caller timed out); the answer goes to whoever still listens.
+    ``after_handler`` does not apply."""
+    SESSION_ENDED = "session_ended"
+    """Answer 200 with an HTML "your session has ended" page (no login form, no JSON) and end the
+    request's session server-side, so only a fresh login gets through."""
+    UNREADABLE = "unreadable"
+    """Answer ``status`` if it is a 2xx (else 200) with a complete but non-JSON body."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +99,18 @@ class _Plan:
 
 
 class FaultInjector:
-    """Wraps an ASGI app; ``requests`` lists every request with its final status and fault."""
+    """Wraps an ASGI app; ``requests`` lists every request with its final status and fault.
 
-    def __init__(self, app: ASGIApp, *, login_path: str = "/login") -> None:
+    ``end_session`` is called with the value of the ``session_cookie`` cookie (None without one)
+    when a ``SESSION_ENDED`` fault hits, so the app forgets that session.
+    """
+
+    def __init__(self, app: ASGIApp, *, login_path: str = "/login", session_cookie: str = "PHPSESSID",
+                 end_session: Callable[[str | None], None] | None = None) -> None:
         self.app = app
         self.login_path = login_path
+        self.session_cookie = session_cookie
+        self.end_session = end_session
         self.requests: list[RecordedRequest] = []
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
@@ -158,6 +185,10 @@ class FaultInjector:
             return
         body = await _read_body(receive)
         replay = _replaying(body, receive)
+        if fault.kind is FaultKind.LATE:
+            await asyncio.sleep(fault.delay)
+            await self.app(scope, replay, recording)
+            return
         buffered: list[Message] = []
         if fault.after_handler:
             async def buffer(message: Message) -> None:
@@ -174,6 +205,13 @@ class FaultInjector:
             await send({"type": "http.response.start", "status": 302,
                         "headers": [(b"location", self.login_path.encode()), (b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
+        elif fault.kind is FaultKind.SESSION_ENDED:
+            if self.end_session is not None:
+                self.end_session(_cookie(scope, self.session_cookie))
+            await _reply_bytes(send, 200, SESSION_ENDED_PAGE, b"text/html; charset=UTF-8")
+        elif fault.kind is FaultKind.UNREADABLE:
+            status = fault.status if 200 <= fault.status < 300 else 200
+            await _reply_bytes(send, status, UNREADABLE_BODY, b"text/html; charset=UTF-8")
         elif fault.kind is FaultKind.SLOW:
             if await _disconnected_within(fault.delay, receive):
                 return
@@ -245,8 +283,22 @@ async def _read_body(receive: Receive) -> bytes:
 
 async def _reply(send: Send, status: int, payload: Any,
                  headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps(payload).encode()
+    await _reply_bytes(send, status, json.dumps(payload).encode(), b"text/html; charset=UTF-8", headers)
+
+
+async def _reply_bytes(send: Send, status: int, body: bytes, content_type: bytes,
+                       headers: list[tuple[bytes, bytes]] | None = None) -> None:
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=UTF-8"),
+                "headers": [(b"content-type", content_type),
                             (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    """The value of cookie ``name`` in the request's ``Cookie`` header(s), if any."""
+    for key, value in scope.get("headers", []):
+        if bytes(key).lower() == b"cookie":
+            found = cookie_parser(bytes(value).decode("latin-1")).get(name)
+            if found is not None:
+                return found
+    return None

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from core.errors import InvalidInput, RemoteError
-from core.model import Assignment, Employee, Event
+from core.errors import InvalidInput, RemoteError, RemoteOutcomeUnknown
+from core.model import Assignment, Condition, Employee, Event
 from core.ports import RemoteEvent, RemoteRep
 from integrations.crossmark.session import BROWSER_UA, UPSTREAM, MVRetailSession
 from integrations.crossmark.wire import (
@@ -36,7 +36,6 @@ from integrations.crossmark.wire import (
 )
 from integrations.http.breaker import CircuitBreaker, Monotonic
 from integrations.http.resilience import (
-    OutcomeUnknown,
     ResilientHttp,
     RetryPolicy,
     Sleep,
@@ -58,8 +57,12 @@ class CrossmarkAdapter:
     """Crossmark MVRetail client implementing ``CrossmarkPort``; times are store-local wall times.
 
     ``transport``, ``sleep``, ``monotonic``, ``now`` and ``rng`` are injectable so tests run against
-    a loopback sandbox without waiting. Schedule pushes are never retried blindly: when the outcome
-    of a push is unknown, the remote state is read first (:meth:`find_schedule`).
+    a loopback sandbox without waiting.
+
+    Changes are never guessed at. A push whose outcome is unknown (timeout after sending, dropped
+    connection, 5xx, unreadable answer) is checked once with :meth:`find_schedule`; if MVRetail does
+    not show it yet, ``core.errors.RemoteOutcomeUnknown`` is raised and the push is *not* sent
+    again — the caller reconciles later (:meth:`find_schedule`, :meth:`scheduled_event_of`).
     """
 
     def __init__(self, base_url: str, username: str, password: str, timezone: str = DEFAULT_TIMEZONE,
@@ -68,11 +71,10 @@ class CrossmarkAdapter:
                  now: WallClock | None = None, policy: RetryPolicy | None = None,
                  breaker: CircuitBreaker | None = None, rng: random.Random | None = None,
                  page_size: int = 500, session_max_age: float = 3600.0,
-                 max_push_attempts: int = 3, login_timezone: str | None = None) -> None:
+                 login_timezone: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.tz = ZoneInfo(timezone)
         self.page_size = page_size
-        self.max_push_attempts = max_push_attempts
         self._now = now or (lambda: datetime.now(UTC))
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -188,35 +190,45 @@ class CrossmarkAdapter:
     # ---- writing -------------------------------------------------------------------------------
 
     def schedule(self, event: Event, employee: Employee, start: datetime, end: datetime) -> str:
-        """Push an assignment; returns ``MVScheduledEvent.ID``. Never double-books on a lost reply."""
+        """Push an assignment; returns ``MVScheduledEvent.ID``. Sent once, never re-sent from here.
+
+        Raises ``RemoteError`` when MVRetail refused it (nothing changed) and
+        ``RemoteOutcomeUnknown`` when it may or may not be scheduled there (the answer was lost or
+        unreadable and :meth:`find_schedule` does not show it yet).
+        """
         form = self._schedule_form(event, employee, start, end)
-        for attempt in range(1, self.max_push_attempts + 1):
-            try:
-                payload = self.session.call("POST", SCHEDULE_PATH, idempotent=False, data=form)
-            except OutcomeUnknown:
-                log.warning("Crossmark: outcome of scheduling mPlan %d unknown; checking remote state",
-                            event.mplan_id)
-                existing = self._check_after_unknown(event, employee, start)
-                if existing is not None:
-                    return existing
-                if attempt == self.max_push_attempts:
-                    raise RemoteError(f"Crossmark did not confirm the schedule of {event.name}; "
-                                      "it is not scheduled there") from None
-                self._sleep(self.http.policy.backoff(attempt, self._rng))
-                continue
-            if not answer_ok(payload):
-                reason = answer_message(payload) or "no reason given"
-                raise RemoteError(f"Crossmark refused the schedule of {event.name}: {reason}")
-            event_id = scheduled_event_id(payload) or self.find_schedule(event, employee, start)
-            if event_id is None:
-                raise RemoteError(f"Crossmark accepted the schedule of {event.name} but gave no id")
+        try:
+            payload = self.session.call("POST", SCHEDULE_PATH, idempotent=False, data=form)
+        except RemoteOutcomeUnknown as exc:
+            log.warning("Crossmark: outcome of scheduling mPlan %d unknown; checking remote state once",
+                        event.mplan_id)
+            existing = self._check_after_unknown(event, employee, start)
+            if existing is not None:
+                return existing
+            raise RemoteOutcomeUnknown(
+                f"Crossmark did not confirm the schedule of {event.name} in time; it may be scheduled "
+                "there — checking before any retry") from exc
+        if not answer_ok(payload):
+            reason = answer_message(payload) or "no reason given"
+            raise RemoteError(f"Crossmark refused the schedule of {event.name}: {reason}")
+        event_id = scheduled_event_id(payload)
+        if event_id is not None:
             return event_id
-        raise RemoteError(f"Crossmark did not confirm the schedule of {event.name}")
+        try:
+            event_id = self.find_schedule(event, employee, start)
+        except RemoteError as exc:
+            raise RemoteOutcomeUnknown(
+                f"Crossmark accepted the schedule of {event.name} without giving its id, and its state "
+                "could not be read; checking before any retry") from exc
+        if event_id is None:
+            raise RemoteOutcomeUnknown(
+                f"Crossmark accepted the schedule of {event.name} without giving its id and does not "
+                "show it yet; checking before any retry")
+        return event_id
 
     def find_schedule(self, event: Event, employee: Employee, start: datetime) -> str | None:
         """The scheduled-event id if MVRetail shows this mPlan scheduled to this rep at ``start``."""
-        remote = self.planning_event(event.mplan_id, event.start_date - timedelta(days=31),
-                                     event.due_date + timedelta(days=31))
+        remote = self._remote_mplan(event)
         if remote is None or remote.schedule_event_id is None:
             return None
         if employee.rep_id is not None and remote.schedule_rep_id != employee.rep_id:
@@ -225,21 +237,47 @@ class CrossmarkAdapter:
             return None
         return remote.schedule_event_id
 
+    def scheduled_event_of(self, event: Event) -> str | None:
+        """The ``MVScheduledEvent`` id the mPlan holds now (any rep, any time), or None when unscheduled.
+
+        Reads the mPlan's planning record (``scheduleEventID``). Raises ``RemoteError`` when that
+        cannot be told: the read fails, MVRetail does not show the mPlan at all, or shows it
+        Scheduled without a scheduled-event id.
+        """
+        remote = self._remote_mplan(event)
+        if remote is None:
+            raise RemoteError(f"Crossmark does not show {event.name} (mPlan {event.mplan_id}); "
+                              "its schedule cannot be read")
+        if remote.schedule_event_id is not None:
+            return remote.schedule_event_id
+        if remote.condition == Condition.SCHEDULED.value:
+            raise RemoteError(f"Crossmark shows {event.name} Scheduled without a scheduled-event id; "
+                              "its schedule cannot be read")
+        return None
+
     def unschedule(self, scheduled_event_id: str) -> None:
-        """``deleteScheduledMplanEvent``: the mPlan goes back to Unstaffed."""
+        """``deleteScheduledMplanEvent``: the mPlan goes back to Unstaffed.
+
+        Returns only when MVRetail says the scheduled event is gone. ``RemoteError``: refused
+        (nothing changed). ``RemoteOutcomeUnknown``: it may or may not be gone — the answer was
+        unreadable, or it was lost and a second delete of the same id did not say "deleted" either.
+        """
         clean = scheduled_event_id.strip().removesuffix("_schedule")
         if not clean.isdigit():
             raise InvalidInput(f"{scheduled_event_id!r} is not a Crossmark scheduled-event id")
-        response = self.session.send("POST", UNSCHEDULE_PATH, idempotent=True, data={"id": clean})
-        if not 200 <= response.status_code < 300:
-            raise RemoteError(f"Crossmark could not unschedule {clean} ({response.status_code})")
         try:
-            payload = decode_json(response, UPSTREAM)
-        except RemoteError:
+            response = self._send_unschedule(clean)
+        except RemoteOutcomeUnknown:
+            log.warning("Crossmark: outcome of unscheduling %s unknown; deleting it once more", clean)
+            self._sleep(self.http.policy.backoff(1, self._rng))
+            try:
+                response = self._send_unschedule(clean)
+            except RemoteError as exc:
+                raise RemoteOutcomeUnknown(f"Crossmark did not confirm unscheduling {clean}; "
+                                           "check it by hand") from exc
+            self._read_unschedule_answer(clean, response, repeated=True)
             return
-        if not answer_ok(payload):
-            reason = answer_message(payload) or "no reason given"
-            raise RemoteError(f"Crossmark could not unschedule {clean}: {reason}")
+        self._read_unschedule_answer(clean, response, repeated=False)
 
     def reissue(self, event: Event, assignment: Assignment, employee: Employee, start: datetime,
                 end: datetime, include_responses: bool) -> str:
@@ -258,9 +296,9 @@ class CrossmarkAdapter:
                 "additionalEmail": ""}
         try:
             payload = self.session.call("POST", REISSUE_PATH, idempotent=False, data=form)
-        except OutcomeUnknown as exc:
-            raise RemoteError(f"Crossmark did not confirm the reissue of {event.name}; "
-                              "check MVRetail before trying again") from exc
+        except RemoteOutcomeUnknown as exc:
+            raise RemoteOutcomeUnknown(f"Crossmark did not confirm the reissue of {event.name}; "
+                                       "check MVRetail before trying again") from exc
         if not answer_ok(payload):
             reason = answer_message(payload) or "no reason given"
             raise RemoteError(f"Crossmark refused the reissue of {event.name}: {reason}")
@@ -283,8 +321,39 @@ class CrossmarkAdapter:
         try:
             return self.find_schedule(event, employee, start)
         except RemoteError as exc:
-            raise RemoteError(f"Crossmark did not confirm the schedule of {event.name} and its state "
-                              "could not be checked; sync before trying again") from exc
+            raise RemoteOutcomeUnknown(
+                f"Crossmark did not confirm the schedule of {event.name} and its state could not be "
+                "checked; it may be scheduled there — checking before any retry") from exc
+
+    def _remote_mplan(self, event: Event) -> RemoteEvent | None:
+        return self.planning_event(event.mplan_id, event.start_date - timedelta(days=31),
+                                   event.due_date + timedelta(days=31))
+
+    def _send_unschedule(self, clean_id: str) -> httpx.Response:
+        return self.session.send("POST", UNSCHEDULE_PATH, idempotent=False, expect_json=True,
+                                 data={"id": clean_id})
+
+    def _read_unschedule_answer(self, clean_id: str, response: httpx.Response, *, repeated: bool) -> None:
+        """Success only when MVRetail answers a readable "ok"; ``repeated``: a second delete of an id
+        whose first delete may have gone through, so a refusal no longer proves nothing changed."""
+        status = response.status_code
+        if not 200 <= status < 300:
+            if repeated:
+                raise RemoteOutcomeUnknown(f"Crossmark did not confirm unscheduling {clean_id} and "
+                                           f"answered {status} to a second try; check it by hand")
+            raise RemoteError(f"Crossmark could not unschedule {clean_id} ({status})")
+        try:
+            payload = decode_json(response, UPSTREAM)
+        except RemoteError as exc:
+            raise RemoteOutcomeUnknown(f"Crossmark's answer to unscheduling {clean_id} could not be read; "
+                                       "check it by hand") from exc
+        if not answer_ok(payload):
+            reason = answer_message(payload) or "no reason given"
+            if repeated:
+                raise RemoteOutcomeUnknown(f"Crossmark did not confirm unscheduling {clean_id}, and a "
+                                           f"second try answered: {reason}; it may already be "
+                                           "unscheduled — check it by hand")
+            raise RemoteError(f"Crossmark could not unschedule {clean_id}: {reason}")
 
     def _to_event(self, record: Mapping[str, Any]) -> RemoteEvent | None:
         try:

@@ -1,4 +1,10 @@
-"""The MVRetail session: PHPSESSID login, re-login when the session expires, JSON decoding."""
+"""The MVRetail session: PHPSESSID login, re-login when the session expires, JSON decoding.
+
+MVRetail shows an expired session in several ways: 401/403, a redirect to ``/login``, or a 200 HTML
+page (its login form, or a "your session has ended" page) in place of the JSON a call expects. It
+does not execute a request it answers that way, so the request is sent again, once, after a fresh
+login — even a non-idempotent one.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from core.errors import RemoteError
+from core.errors import RemoteError, RemoteOutcomeUnknown
 from integrations.crossmark.wire import answer_message
 from integrations.http.breaker import Monotonic
 from integrations.http.resilience import ResilientHttp, decode_json
@@ -22,14 +28,17 @@ SESSION_COOKIE = "PHPSESSID"
 BROWSER_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/126.0 Safari/537.36")
 LOGIN_PATH = "/login/authenticate"
+HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+HTML_SNIFF_BYTES = 4096
 
 
 class MVRetailSession:
     """Authenticated access to MVRetail.
 
-    Logs in lazily, re-logs in when the session is older than ``max_age`` seconds, and retries a call
-    once after a fresh login when MVRetail answers 401/403, redirects to its login page or serves the
-    login form. The password lives only in this object and in the login request body.
+    Logs in lazily, re-logs in when the session is older than ``max_age`` seconds, and repeats a call
+    once after a fresh login when MVRetail answers 401/403, redirects to its login page, serves the
+    login form, or — for a call that expects JSON — answers 200 with any HTML page. The password
+    lives only in this object and in the login request body.
     """
 
     def __init__(self, http: ResilientHttp, base_url: str, username: str, password: str, *,
@@ -90,20 +99,23 @@ class MVRetailSession:
                 log.info("Crossmark: logout failed; session dropped locally")
         self._session_id = None
 
-    def send(self, method: str, url: str, *, idempotent: bool, referer: str = "/planning/",
-             params: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
+    def send(self, method: str, url: str, *, idempotent: bool, expect_json: bool = False,
+             referer: str = "/planning/", params: Mapping[str, Any] | None = None,
+             data: Mapping[str, Any] | None = None,
              files: Mapping[str, Any] | None = None) -> httpx.Response:
-        """A call inside the session; re-logs in and retries once when the session has expired.
+        """A call inside the session; re-logs in and repeats it once when the session has expired.
 
-        Concurrent callers share one login: a caller whose session was already renewed by another
-        thread just retries with the new cookie.
+        With ``expect_json`` (an AJAX endpoint) a 2xx HTML page also means the session ended; without
+        it (documents such as sales-tool PDFs, whose error pages are HTML) only MVRetail's login form
+        does. Concurrent callers share one login: a caller whose session was already renewed by
+        another thread just repeats the call with the new cookie.
         """
         with self._lock:
             if not self.active:
                 self._login()
             used = self._session_id
         response = self._send_once(method, url, idempotent, referer, params, data, files)
-        if not _session_expired(response):
+        if not _session_expired(response, expect_json):
             return response
         log.info("Crossmark: session expired (%s %s -> %d); logging in again", method,
                  response.request.url.path, response.status_code)
@@ -111,21 +123,34 @@ class MVRetailSession:
             if self._session_id == used or not self.active:
                 self._login()
         response = self._send_once(method, url, idempotent, referer, params, data, files)
-        if _session_expired(response):
+        if _session_expired(response, expect_json):
+            if 200 <= response.status_code < 300:
+                raise RemoteError("Crossmark keeps answering with its login page right after a fresh "
+                                  f"login ({method} {response.request.url.path})")
             raise RemoteError("Crossmark keeps refusing the session right after a fresh login")
         return response
 
     def call(self, method: str, url: str, *, idempotent: bool, referer: str = "/planning/",
              params: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
              files: Mapping[str, Any] | None = None) -> Any:
-        """:meth:`send`, then require a 2xx and decode its JSON body (labelled text/html or not)."""
-        response = self.send(method, url, idempotent=idempotent, referer=referer, params=params,
-                             data=data, files=files)
+        """:meth:`send`, then require a 2xx and decode its JSON body (labelled text/html or not).
+
+        An unreadable 2xx body is a ``RemoteError`` for an idempotent call, but a
+        ``RemoteOutcomeUnknown`` for a non-idempotent one: MVRetail answered, so it may have applied it.
+        """
+        response = self.send(method, url, idempotent=idempotent, expect_json=True, referer=referer,
+                             params=params, data=data, files=files)
         if not 200 <= response.status_code < 300:
             detail = _failure_detail(response)
             raise RemoteError(f"Crossmark refused {method} {response.request.url.path} "
                               f"({response.status_code}){detail}")
-        return decode_json(response, UPSTREAM)
+        try:
+            return decode_json(response, UPSTREAM)
+        except RemoteError as exc:
+            if idempotent:
+                raise
+            raise RemoteOutcomeUnknown(f"Crossmark's answer to {method} {response.request.url.path} "
+                                       "could not be read; it may have been applied") from exc
 
     def _send_once(self, method: str, url: str, idempotent: bool, referer: str,
                    params: Mapping[str, Any] | None, data: Mapping[str, Any] | None,
@@ -146,17 +171,32 @@ class MVRetailSession:
                 "referer": f"{self.base_url}{referer}"}
 
 
-def _session_expired(response: httpx.Response) -> bool:
+def _session_expired(response: httpx.Response, expect_json: bool) -> bool:
     status = response.status_code
     if status in (401, 403):
         return True
     if 300 <= status < 400:
         return "login" in response.headers.get("location", "").lower()
-    content_type = response.headers.get("content-type", "")
-    if status == 200 and "html" in content_type and not response.content.lstrip().startswith((b"{", b"[")):
-        body = response.content.lower()
-        return LOGIN_PATH.encode() in body and b'type="password"' in body
-    return False
+    if not 200 <= status < 300 or not is_html_page(response):
+        return False
+    if expect_json:
+        return True
+    if "html" not in response.headers.get("content-type", "").lower():
+        return False
+    body = response.content.lower()
+    return LOGIN_PATH.encode() in body and b'type="password"' in body
+
+
+def is_html_page(response: httpx.Response) -> bool:
+    """True when the body is an HTML document rather than JSON (whatever the Content-Type says).
+
+    A body opening with ``{`` or ``[`` is JSON, perhaps truncated, never a page; a bare fragment
+    (a PHP notice before the JSON, plain text) is not a page either — it is an unreadable answer.
+    """
+    head = response.content[:HTML_SNIFF_BYTES].lstrip().lower()
+    if not head or head.startswith((b"{", b"[")):
+        return False
+    return any(marker in head for marker in HTML_MARKERS)
 
 
 def _failure_detail(response: httpx.Response) -> str:

@@ -148,3 +148,4 @@ PROPOSALS = _map(model.Proposal, tables.ProposalRow, auto_id=True,
 TEMPLATES = _map(model.PaperworkTemplate, tables.PaperworkTemplateRow, auto_id=True)
 SYNC_RUNS = _map(model.SyncRun, tables.SyncRunRow, auto_id=True)
 ROSTER_UPLOADS = _map(model.RosterUpload, tables.RosterUploadRow)
+INTENTS = _map(model.RemoteIntent, tables.RemoteIntentRow, auto_id=True)

@@ -20,6 +20,16 @@ from integrations.db.engine import make_engine
 FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 
 
+JOB_QUEUE_TABLE_PREFIX = "procrastinate_"
+"""The job queue's tables (revision *_procrastinate_schema): procrastinate's schema, not our metadata."""
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate's filter: leave procrastinate's tables out (they are not in our SQLAlchemy
+    metadata); migrations/env.py and the schema-drift test use it."""
+    return not (type_ == "table" and name is not None and name.startswith(JOB_QUEUE_TABLE_PREFIX))
+
+
 def migrations_dir() -> Path:
     """Directory of ``env.py`` and ``versions/``."""
     return Path(migrations.__file__).resolve().parent

@@ -26,6 +26,7 @@ from core.model import (
     Event,
     Proposal,
     ProposalStatus,
+    RemoteIntent,
     RosterUpload,
     RunStatus,
     SchedulerRun,
@@ -257,6 +258,22 @@ class SqlRosterUploadRepository(_StatusCas[RosterUpload, str]):
     def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
         """Atomic compare-and-set of the upload status (a concurrent holder's commit is waited for)."""
         return self._transition(upload_id, from_, to)
+
+
+class SqlRemoteIntentRepository(SqlRepository[RemoteIntent, int]):
+    def for_proposals(self, proposal_ids: Sequence[int]) -> list[RemoteIntent]:
+        """Intents of these proposals, oldest first."""
+        if not proposal_ids:
+            return []
+        c = self._table.c
+        return self._select(c.proposal_id.in_(list(proposal_ids)), order=(c.id,))
+
+    def claim_attempt(self, intent_id: int, attempts: int, at: datetime) -> bool:
+        """``UPDATE … SET attempts = attempts + 1 WHERE id = ? AND attempts = ?``; True for the winner."""
+        c = self._table.c
+        stmt = (update(self._table).where(c.id == intent_id, c.attempts == attempts)
+                .values(attempts=attempts + 1, updated_at=at))
+        return rowcount(self._session().execute(stmt)) == 1
 
 
 class SqlAuditRepository:

@@ -43,7 +43,7 @@ from integrations.db.ops_tables import (
 __all__ = [
     "AssignmentRow", "AuditLogRow", "AvailabilityOverrideRow", "Base", "DateAvailabilityRow",
     "EdrCacheRow", "EmployeeRow", "EventRow", "HolidayRow", "JobRunRow", "PacketPostRow",
-    "PaperworkTemplateRow", "ProcessedSlackEventRow", "ProposalRow", "RosterUploadRow",
+    "PaperworkTemplateRow", "ProcessedSlackEventRow", "ProposalRow", "RemoteIntentRow", "RosterUploadRow",
     "RotationAssignmentRow", "RotationExceptionRow", "SchedulerRunRow", "SlackInstallationRow",
     "SlackLinkRow", "SlackOAuthStateRow", "StoreRow", "SyncRunRow", "SystemSettingRow",
     "TimeOffRequestRow", "TimeOffRow", "WeeklyAvailabilityRow", "metadata",
@@ -299,6 +299,29 @@ class ProposalRow(Base):
     pair_key: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(Text)
     assignment_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RemoteIntentRow(Base):
+    """The outbox: one Crossmark change of an approval, committed before it is made."""
+
+    __tablename__ = "remote_intents"
+    __table_args__ = (Index("ix_remote_intents_status", "store_id", "status"), AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = store_fk()
+    kind: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    proposal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    employee_id: Mapped[str | None] = mapped_column(String(50))
+    start: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class PaperworkTemplateRow(Base):

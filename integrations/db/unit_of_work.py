@@ -35,6 +35,7 @@ from core.ports import (
     PacketPostRepository,
     ProcessedEvents,
     ProposalRepository,
+    RemoteIntentRepository,
     Repository,
     RosterUploadRepository,
     RunRepository,
@@ -49,6 +50,7 @@ from integrations.db.repositories import (
     SqlAuditRepository,
     SqlEventRepository,
     SqlProposalRepository,
+    SqlRemoteIntentRepository,
     SqlRepository,
     SqlRosterUploadRepository,
     SqlRunRepository,
@@ -106,6 +108,7 @@ class SqlUnitOfWork:
         self.processed_events: ProcessedEvents = SqlProcessedEvents(s, clock)
         self.packet_posts: PacketPostRepository = SqlPacketPostRepository(s)
         self.roster_uploads: RosterUploadRepository = SqlRosterUploadRepository(s, mappers.ROSTER_UPLOADS)
+        self.intents: RemoteIntentRepository = SqlRemoteIntentRepository(s, mappers.INTENTS)
 
     def _session(self) -> Session:
         if self._session_obj is None:

@@ -6,8 +6,9 @@ Rules (product.md §4, architecture.md §6):
 * connect errors are retried for every call, since the request never left;
 * 429/500/502/503/504, read timeouts and dropped connections are retried for idempotent calls only,
   with exponential backoff and jitter, honouring ``Retry-After`` (seconds or an HTTP date);
-* a non-idempotent call whose outcome is unknown raises :class:`OutcomeUnknown` so the caller can
-  check the remote state before deciding anything (a 429 is the exception: nothing was done);
+* a non-idempotent call whose outcome is unknown raises :class:`OutcomeUnknown` (a
+  ``core.errors.RemoteOutcomeUnknown``) so the caller can check the remote state before deciding
+  anything; it is never re-sent here (a 429 is the exception: nothing was done);
 * only method, path, status and attempt are logged, never headers, cookies, tokens or bodies.
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from core.errors import RemoteError
+from core.errors import RemoteError, RemoteOutcomeUnknown
 from integrations.http.breaker import CircuitBreaker
 from integrations.http.redaction import install_header_redaction
 
@@ -40,10 +41,11 @@ MAYBE_SENT_ERRORS: tuple[type[httpx.HTTPError], ...] = (httpx.TimeoutException, 
                                                        httpx.RemoteProtocolError)
 
 
-class OutcomeUnknown(RemoteError):
-    """A non-idempotent request may or may not have been applied (timeout, dropped reply, 5xx)."""
+class OutcomeUnknown(RemoteOutcomeUnknown):
+    """A non-idempotent request may or may not have been applied (timeout, dropped reply, 5xx).
 
-    code = "remote_outcome_unknown"
+    A ``core.errors.RemoteOutcomeUnknown``, so core can catch it without knowing about HTTP.
+    """
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,11 @@ class RemoteSchedule:
 
 @dataclass
 class _Failure:
-    error: Exception
+    error: BaseException
     skip: int
     times: int | None
+    after: bool = False
+    """Raise after the call took effect (a lost reply, or a crash right after the remote change)."""
 
 
 @dataclass
@@ -61,13 +63,19 @@ class FakeCrossmark:
 
     # ---- test controls ---------------------------------------------------------------------
 
-    def fail(self, method: str, error: Exception | None = None, *, skip: int = 0,
-             times: int | None = 1) -> None:
+    def fail(self, method: str, error: BaseException | None = None, *, skip: int = 0,
+             times: int | None = 1, after: bool = False) -> None:
         """Make ``method`` raise ``error`` after ``skip`` more successful calls, ``times`` times
-        (``None``: forever)."""
+        (``None``: forever). With ``after`` the call first takes effect, then raises (the change is
+        in Crossmark but the caller never hears so)."""
         err = error if error is not None else RemoteError(f"Crossmark {method} failed (injected)")
         with self._lock:
-            self._failures.setdefault(method, []).append(_Failure(err, skip, times))
+            self._failures.setdefault(method, []).append(_Failure(err, skip, times, after))
+
+    def scheduled_for(self, mplan_id: int) -> list[RemoteSchedule]:
+        """Every scheduled event Crossmark holds for one mPlan (more than one is a double booking)."""
+        with self._lock:
+            return [s for s in self.schedules.values() if s.mplan_id == mplan_id]
 
     def heal(self) -> None:
         """Forget every injected failure."""
@@ -100,6 +108,7 @@ class FakeCrossmark:
             self.schedules[sid] = RemoteSchedule(sid, event.mplan_id, employee.rep_id, start, end)
             self._mark(event.mplan_id, "Scheduled", start, employee, sid)
             self.calls.append(Call("schedule", {**args, "id": sid}))
+            self._after("schedule", args)
             return sid
 
     def unschedule(self, scheduled_event_id: str) -> None:
@@ -113,6 +122,7 @@ class FakeCrossmark:
             assert found is not None
             self._mark(found.mplan_id, "Unstaffed", None, None, None)
             self.calls.append(Call("unschedule", args))
+            self._after("unschedule", args)
 
     def reissue(self, event: Event, assignment: Assignment, employee: Employee, start: datetime,
                 end: datetime, include_responses: bool) -> str:
@@ -132,6 +142,13 @@ class FakeCrossmark:
             self._mark(event.mplan_id, "Reissued", start, employee, sid)
             self.calls.append(Call("reissue", {**args, "id": sid}))
             return sid
+
+    def scheduled_event_of(self, event: Event) -> str | None:
+        """The scheduled-event id Crossmark holds for the mPlan now, or None."""
+        with self._lock:
+            self._enter("scheduled_event_of", {"mplan_id": event.mplan_id})
+            held = [s.id for s in self.schedules.values() if s.mplan_id == event.mplan_id]
+            return held[-1] if held else None
 
     def find_schedule(self, event: Event, employee: Employee, start: datetime) -> str | None:
         """The id of a remote schedule of this event, rep and start, if any."""
@@ -167,8 +184,14 @@ class FakeCrossmark:
     # ---- internals -------------------------------------------------------------------------
 
     def _enter(self, method: str, args: dict[str, Any]) -> None:
+        self._trip(method, args, after=False)
+
+    def _after(self, method: str, args: dict[str, Any]) -> None:
+        self._trip(method, args, after=True)
+
+    def _trip(self, method: str, args: dict[str, Any], *, after: bool) -> None:
         queue = self._failures.get(method, [])
-        if not queue:
+        if not queue or queue[0].after is not after:
             return
         head = queue[0]
         if head.skip > 0:
@@ -178,7 +201,8 @@ class FakeCrossmark:
             head.times -= 1
             if head.times <= 0:
                 queue.pop(0)
-        self.calls.append(Call(method, args, ok=False))
+        if not after:
+            self.calls.append(Call(method, args, ok=False))
         raise head.error
 
     def _refuse(self, method: str, args: dict[str, Any], message: str) -> None:

@@ -45,6 +45,7 @@ from core.ports import (
     PacketPostRepository,
     ProcessedEvents,
     ProposalRepository,
+    RemoteIntentRepository,
     Repository,
     RosterUploadRepository,
     RunRepository,
@@ -62,6 +63,7 @@ from tests.fakes.uow_repositories import (
     FakePacketPostRepository,
     FakeProcessedEvents,
     FakeProposalRepository,
+    FakeRemoteIntentRepository,
     FakeRepository,
     FakeRosterUploadRepository,
     FakeRunRepository,
@@ -142,6 +144,7 @@ class FakeUnitOfWork:
         self.processed_events: ProcessedEvents = FakeProcessedEvents(self)
         self.packet_posts: PacketPostRepository = FakePacketPostRepository(self)
         self.roster_uploads: RosterUploadRepository = FakeRosterUploadRepository(self, "roster_uploads")
+        self.intents: RemoteIntentRepository = FakeRemoteIntentRepository(self, "intents")
 
     def __enter__(self) -> Self:
         self.committed = False

@@ -22,6 +22,7 @@ from core.model import (
     PaperworkTemplate,
     Proposal,
     ProposalStatus,
+    RemoteIntent,
     RosterUpload,
     RotationAssignment,
     RotationException,
@@ -103,6 +104,7 @@ SPECS: dict[str, TableSpec] = {
     "edr_cache": TableSpec(lambda row: (row[0], row[1].event_number)),
     "packet_posts": TableSpec(lambda post: (post.store_id, post.day)),
     "roster_uploads": TableSpec(_by("id"), entity=RosterUpload),
+    "intents": _table(RemoteIntent),
 }
 
 
@@ -255,6 +257,22 @@ class FakeRosterUploadRepository(_StatusCas[RosterUpload]):
     def transition(self, upload_id: str, from_: Sequence[UploadStatus], to: UploadStatus) -> bool:
         """Compare-and-set the upload status (waits for a concurrent holder, as a row lock does)."""
         return self._transition(upload_id, from_, to)
+
+
+class FakeRemoteIntentRepository(FakeRepository[RemoteIntent]):
+    def for_proposals(self, proposal_ids: Sequence[int]) -> list[RemoteIntent]:
+        """Intents of these proposals, oldest first."""
+        wanted = set(proposal_ids)
+        return sorted((i for i in self.list() if i.proposal_id in wanted), key=lambda i: i.id)
+
+    def claim_attempt(self, intent_id: int, attempts: int, at: datetime) -> bool:
+        """Compare-and-set the attempt count (waits for a concurrent holder, as a row lock does)."""
+        self._uow.acquire(("pk", self._table, intent_id))
+        row = self._uow.lookup(self._table, intent_id)
+        if row is None or row.attempts != attempts:
+            return False
+        self._uow.write(self._table, intent_id, replace(row, attempts=attempts + 1, updated_at=at))
+        return True
 
 
 class FakeAuditRepository:

@@ -1,10 +1,12 @@
 """Buttons of the proposal message and of the Review… modal.
 
-Approve all / Retry push in the worker pool (``container.run_blocking``) while the message shows
-"Approving…"; Reject drops the run. The run state machine lives in ``AutoScheduleService``: a click
-on a decided run, or a second approval racing the first, changes nothing and the clicker is told who
-decided. Why? and What if I force it? answer ephemerally; Review… opens a loading modal at once (the
-trigger lives 3 s) and fills it, and each row's Edit pushes the edit modal.
+Approve all / Retry draw "Approving…" and queue the ``approve_run`` job (``bot.jobs.tasks``: a
+``schedbot worker`` on PostgreSQL, the serve process on SQLite), which pushes, redraws the message
+and tells a click that lost the decision who decided; Reject drops the run inline. The run state
+machine lives in ``AutoScheduleService``: a click on a decided run, or a second approval racing the
+first, changes nothing and the clicker is told who decided. Why? and What if I force it? answer
+ephemerally; Review… opens a loading modal at once (the trigger lives 3 s) and fills it, and each
+row's Edit pushes the edit modal.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from bot.blocks.proposals import (
     why_blocks,
 )
 from bot.container import Container
+from bot.jobs.tasks import enqueue_approval
+from bot.slack.flows.approval_progress import already_text, busy_text
 from bot.slack.flows.auto_proposals import auto_manager, row_of, show
 from bot.slack.flows.team import manager_options
 from bot.slack.identity import current_actor, require_linked
@@ -50,7 +54,6 @@ from bot.slack.replies import tell
 from core.errors import Conflict, InvalidInput
 from core.model import ProposalStatus, RunStatus
 from core.services import authz
-from core.services.run_summary import RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +64,6 @@ def numbers(value: str, count: int) -> tuple[int, ...]:
     if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
         raise InvalidInput("That button is damaged; run `/sched auto` again.", {"value": "malformed"})
     return tuple(int(p) for p in parts)
-
-
-def already_text(summary: RunSummary) -> str:
-    """Why a decision click did nothing."""
-    word = "rejected" if summary.status == RunStatus.REJECTED.value else "approved"
-    by = f" by <@{summary.decided_by}>" if summary.decided_by else ""
-    return f"Run #{summary.run_id} was already {word}{by}; nothing changed."
 
 
 def loading_modal(title: str) -> dict[str, Any]:
@@ -87,22 +83,27 @@ def register(app: AsyncApp, container: Container) -> None:
         summary = await container.run_blocking(service.summary, run_id)
         failed = [r.proposal_id for r in planned_rows(summary)
                   if r.status == ProposalStatus.PUSH_FAILED.value]
+        if summary.status == RunStatus.APPROVING.value:
+            await tell(respond, f"<@{summary.decided_by}> is approving run #{run_id} right now; "
+                                "the message shows the result when it is done.")
+            return
         if (is_decided(summary) and not retry) or (retry and not failed):
             await tell(respond, already_text(summary) if not retry else "There is nothing left to retry.")
             if where is not None:
                 await show(client, where, summary)
             return
         if where is not None:
-            text, blocks = proposal_message(summary, busy=f":hourglass_flowing_sand: Approving — pushing to "
-                                                          f"Crossmark (<@{actor.slack_user_id}>)…")
+            text, blocks = proposal_message(summary, busy=busy_text(actor.slack_user_id))
             await client.chat_update(channel=where[0], ts=where[1], text=message_text(text), blocks=blocks)
+        response_url = body.get("response_url")
         try:
-            await container.run_blocking(service.approve, actor, run_id, failed if retry else None)
-        except Conflict:
-            await tell(respond, already_text(await container.run_blocking(service.summary, run_id)))
-        finally:
+            await container.run_blocking(enqueue_approval, container, actor, run_id,
+                                         failed if retry else None, where,
+                                         str(response_url) if response_url else None)
+        except Exception:
             if where is not None:
-                await show(client, where, await container.run_blocking(service.summary, run_id))
+                await show(client, where, summary)
+            raise
 
     @app.action(APPROVE_ACTION)
     async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,

@@ -1,4 +1,5 @@
-"""Schedule pushes are never retried blindly: a lost or failed reply is checked against remote state."""
+"""Schedule pushes are never re-sent by the adapter: a lost or failed reply is checked once against the
+remote state, and what it cannot confirm is reported as ``RemoteOutcomeUnknown`` for core to reconcile."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from core.errors import RemoteError
+from core.errors import RemoteError, RemoteOutcomeUnknown
 from devtools.sandbox import (
     SANDBOX_PASSWORD,
     SANDBOX_USERNAME,
@@ -63,17 +64,18 @@ def test_a_push_applied_but_answered_badly_is_not_repeated(crossmark: CrossmarkA
     assert crossmark_sandbox.faults.count(SCHEDULE) == 1
 
 
-def test_a_push_that_failed_before_applying_is_sent_again_after_the_check(
+def test_a_push_answered_5xx_and_not_found_is_unknown_and_not_sent_again(
         crossmark: CrossmarkAdapter, crossmark_sandbox: CrossmarkSandbox, dataset: SandboxDataset,
         sleeps: RecordingSleep) -> None:
     crossmark_sandbox.faults.inject(SCHEDULE, Fault(FaultKind.STATUS, status=503))
 
-    event_id = push(crossmark, dataset)
+    with pytest.raises(RemoteOutcomeUnknown, match="it may be scheduled there"):
+        push(crossmark, dataset)
 
-    assert [c.event_id for c in crossmark_sandbox.state.schedule_calls] == [event_id]
-    assert crossmark_sandbox.faults.count(SCHEDULE) == 2
+    assert crossmark_sandbox.state.schedule_calls == []
+    assert crossmark_sandbox.faults.count(SCHEDULE) == 1
     assert crossmark_sandbox.faults.count(PLANNING) == 1
-    assert len(sleeps.waits) == 1
+    assert sleeps.waits == []
 
 
 def test_a_push_refused_with_400_is_neither_retried_nor_checked(crossmark: CrossmarkAdapter,
@@ -89,15 +91,15 @@ def test_a_push_refused_with_400_is_neither_retried_nor_checked(crossmark: Cross
     assert crossmark_sandbox.state.schedule_calls == []
 
 
-def test_a_push_that_is_never_confirmed_ends_with_nothing_scheduled(crossmark: CrossmarkAdapter,
-                                                                    crossmark_sandbox: CrossmarkSandbox,
-                                                                    dataset: SandboxDataset) -> None:
+def test_a_push_that_is_never_confirmed_is_sent_once_and_never_called_not_scheduled(
+        crossmark: CrossmarkAdapter, crossmark_sandbox: CrossmarkSandbox, dataset: SandboxDataset) -> None:
     crossmark_sandbox.faults.inject(SCHEDULE, Fault(FaultKind.STATUS, status=502, times=None))
 
-    with pytest.raises(RemoteError, match="it is not scheduled there"):
+    with pytest.raises(RemoteOutcomeUnknown) as raised:
         push(crossmark, dataset)
 
-    assert crossmark_sandbox.faults.count(SCHEDULE) == crossmark.max_push_attempts
+    assert "not scheduled there" not in str(raised.value)
+    assert crossmark_sandbox.faults.count(SCHEDULE) == 1
     assert crossmark_sandbox.state.schedule_calls == []
 
 
@@ -107,7 +109,7 @@ def test_a_push_whose_state_cannot_be_checked_says_so(crossmark: CrossmarkAdapte
     crossmark_sandbox.faults.inject(SCHEDULE, Fault(FaultKind.STATUS, status=500))
     crossmark_sandbox.faults.inject(PLANNING, Fault(FaultKind.STATUS, status=503, times=None))
 
-    with pytest.raises(RemoteError, match="could not be checked"):
+    with pytest.raises(RemoteOutcomeUnknown, match="could not be checked"):
         push(crossmark, dataset)
 
     assert crossmark_sandbox.faults.count(SCHEDULE) == 1

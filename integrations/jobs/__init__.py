@@ -1,0 +1,1 @@
+"""Job queue adapters (``core.ports.JobQueue``) that need more than the standard library."""
