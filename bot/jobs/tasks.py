@@ -24,6 +24,7 @@ from bot.slack.flows.approval_progress import SyncMessageProgress, already_text,
 from core.errors import Conflict, DomainError
 from core.model import Actor, Role, RunStatus
 from core.ports import RetryJob, store_lock
+from core.services.approvals import ApprovalResult
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def approve_run(container: Container, args: dict[str, Any]) -> None:
                 if where is not None else None)
     try:
         try:
-            service.approve(actor, run_id, ids, progress=progress)
+            service.approve(actor, run_id, ids, progress=progress, message=where)
         except Conflict as exc:
             now = service.summary(run_id)
             if now.status != RunStatus.APPROVING.value:
@@ -97,7 +98,7 @@ def approve_run(container: Container, args: dict[str, Any]) -> None:
             else:
                 log.info("run %d was left approving by a stopped worker; finishing it (%s)", run_id,
                          exc.message)
-                finish_left_approval(container, actor, run_id, ids, progress)
+                finish_left_approval(container, actor, run_id, ids, progress, where)
         except DomainError as exc:
             tell_clicker(client, args, exc.message)
     finally:
@@ -111,7 +112,7 @@ def approve_run(container: Container, args: dict[str, Any]) -> None:
 
 
 def finish_left_approval(container: Container, actor: Actor, run_id: int, ids: list[int] | None,
-                         progress: SyncMessageProgress | None) -> None:
+                         progress: SyncMessageProgress | None, where: tuple[str, str] | None) -> None:
     """A run still ``APPROVING`` when its store's lock is ours was left by a process that stopped
     mid-approval (this job's earlier attempt): settle what it left pushing (the outbox reads
     Crossmark first, never booking twice), then push the rest. While one of its Crossmark calls
@@ -123,7 +124,7 @@ def finish_left_approval(container: Container, actor: Actor, run_id: int, ids: l
         raise RetryJob(f"run {run_id}: a Crossmark call of the stopped approval may still land")
     if now.status in (RunStatus.COMPLETED.value, RunStatus.PARTIALLY_APPROVED.value):
         try:
-            service.approve(actor, run_id, ids, progress=progress)
+            service.approve(actor, run_id, ids, progress=progress, message=where)
         except Conflict as exc:
             log.info("run %d: nothing left to approve (%s)", run_id, exc.message)
 
@@ -161,7 +162,18 @@ def resume_approvals(container: Container, args: dict[str, Any]) -> None:
     while a Crossmark call of theirs may still land."""
     store_id = int(args["store_id"])
     actor = system_actor(store_id)
-    for result in container.services.auto.resume(actor):
+    service = container.services.auto
+
+    def redraw(result: ApprovalResult) -> None:
+        if result.message is None or len(result.message) != 2:
+            return
+        try:
+            draw_sync(container.sync_client(None), (result.message[0], result.message[1]),
+                      service.summary(result.run_id))
+        except Exception:
+            log.warning("could not redraw the resumed run %d", result.run_id, exc_info=True)
+
+    for result in service.resume(actor, finished=redraw):
         log.info("resumed the approval of run %d: %d pushed, %d failed", result.run_id, len(result.pushed),
                  len(result.failed))
     with container.uow_factory() as uow:

@@ -66,6 +66,8 @@ class ApprovalResult:
     status: str
     removed: tuple[int, ...] = ()
     """Confirmed assignments unscheduled (bumped or released)."""
+    message: tuple[str, ...] | None = None
+    """Where the run's proposal message is (Slack channel, ts), as the approval recorded it."""
 
     @property
     def line(self) -> str:

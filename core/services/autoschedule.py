@@ -10,7 +10,7 @@ The solve itself is ``solver(problem, options)`` — a plain function of plain d
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -60,6 +60,8 @@ class ApprovalProgress(Protocol):
         ...
 EDITABLE = (*APPROVABLE, ProposalStatus.UNSCHEDULED)
 OPEN_RUNS = (RunStatus.COMPLETED, RunStatus.PARTIALLY_APPROVED)
+APPROVAL_SCOPE = "approval"
+"""Key in ``SchedulerRun.options`` of what the running approval covers and where its message is."""
 
 
 @dataclass(frozen=True)
@@ -309,13 +311,16 @@ class AutoScheduleService:
     # ---- decide ------------------------------------------------------------------------------
 
     def approve(self, actor: Actor, run_id: int, proposal_ids: Iterable[int] | None = None, *,
-                progress: ApprovalProgress | None = None) -> ApprovalResult:
+                progress: ApprovalProgress | None = None,
+                message: Sequence[str] | None = None) -> ApprovalResult:
         """Push the run's proposals (all, or the pairs of the given ones) to Crossmark, each once.
 
         One decision at a time: the run goes to ``APPROVING`` by compare-and-set, so a concurrent
         Approve or Reject is refused with who is deciding, and nothing of it is applied.
         ``progress`` hears "n of N done" after each unit and the result as soon as the run's status
-        is final — before the DMs to the people affected go out."""
+        is final — before the DMs to the people affected go out. What the approval covers (and
+        ``message``, where its proposal message is) is recorded on the run, so a process that stops
+        mid-way is finished by ``resume`` to the same scope."""
         authz.require(actor, authz.Action.RUN_AUTO)
         wanted = set(proposal_ids) if proposal_ids is not None else None
         with self.uow_factory() as uow:
@@ -324,6 +329,12 @@ class AutoScheduleService:
             if wanted is not None and not wanted <= {p.id for p in props}:
                 raise NotFound("Some of those proposals are not part of this run.")
             self._decide(uow, actor, run_id, RunStatus.APPROVING)
+            run = uow.runs.get(run_id)
+            assert run is not None
+            run.options = {**run.options, APPROVAL_SCOPE: {
+                "proposal_ids": sorted(wanted) if wanted is not None else None,
+                "message": list(message) if message else None}}
+            uow.runs.update(run)
             uow.commit()
             units = approval_units(props, wanted)
         total = _Unit()
@@ -338,7 +349,8 @@ class AutoScheduleService:
             raise
         status = self._finish(actor, run_id, total)
         result = ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed),
-                                tuple(total.skipped), status, tuple(total.removed))
+                                tuple(total.skipped), status, tuple(total.removed),
+                                tuple(message) if message else None)
         if progress is not None:
             progress.finished(result)
         self._notify(actor, total)
@@ -346,32 +358,47 @@ class AutoScheduleService:
             raise Conflict("Those proposals were already being approved.")
         return result
 
-    def resume(self, actor: Actor) -> list[ApprovalResult]:
-        """Finish approvals a stopped process left behind in ``actor``'s store: units still
-        ``PUSHING`` are sent (their intents reconciled first) and settled, runs left ``APPROVING``
-        get their final status, and the managers are told. Run once per store at start-up."""
+    def resume(self, actor: Actor, *,
+               finished: Callable[[ApprovalResult], None] | None = None) -> list[ApprovalResult]:
+        """Finish approvals a stopped process left behind in ``actor``'s store, to the scope the
+        approval recorded: units still ``PUSHING`` are sent (their intents read back from Crossmark
+        first) and settled, the units it had not reached yet are approved, the run gets its final
+        status and the managers are told. A unit whose Crossmark call may still land is left for a
+        later pass (the run stays ``APPROVING``). ``finished`` hears each finished run before the
+        DMs to the people affected go out."""
         authz.require(actor, authz.Action.RUN_AUTO)
         with self.uow_factory() as uow:
             runs = [r for r in uow.runs.list(store_id=actor.store_id)
                     if r.status in (*OPEN_RUNS, RunStatus.APPROVING)]
-            work = [(r.id, approval_units(uow.proposals.for_run(r.id), None, [ProposalStatus.PUSHING]))
-                    for r in runs]
+            work = []
+            for r in runs:
+                props = uow.proposals.for_run(r.id)
+                scope = r.options.get(APPROVAL_SCOPE) or {}
+                wanted = scope.get("proposal_ids")
+                fresh = (approval_units(props, set(wanted) if wanted is not None else None)
+                         if r.status is RunStatus.APPROVING else [])
+                message = tuple(scope["message"]) if scope.get("message") else None
+                work.append((r, approval_units(props, None, [ProposalStatus.PUSHING]), fresh, message))
         results = []
-        for run_id, units in work:
-            if not units and all(r.status is not RunStatus.APPROVING for r in runs if r.id == run_id):
+        for run, pushing, fresh, message in work:
+            if not pushing and run.status is not RunStatus.APPROVING:
                 continue
             total = _Unit()
-            for ids in units:
+            for ids in pushing:
                 self._approver(actor).settle(ids, total)
             if total.skipped:
                 continue
-            status = self._finish(actor, run_id, total, action="auto.resume_run")
-            result = ApprovalResult(run_id, actor.label, tuple(total.pushed), tuple(total.failed), (),
-                                    status, tuple(total.removed))
+            for ids in fresh:
+                total.add(self._approver(actor).run(ids))
+            status = self._finish(actor, run.id, total, action="auto.resume_run")
+            result = ApprovalResult(run.id, actor.label, tuple(total.pushed), tuple(total.failed), (),
+                                    status, tuple(total.removed), message)
+            if finished is not None:
+                finished(result)
             retry = f", {len(total.failed)} failed — Retry them from the run" if total.failed else ""
-            total.notices.append(("managers", f"schedbot restarted while run {run_id} was being "
+            total.notices.append(("managers", f"schedbot restarted while run {run.id} was being "
                                               f"approved and finished the approval: "
-                                              f"{len(total.pushed)} pushed{retry}."))
+                                              f"{len(total.pushed)} more pushed{retry}."))
             self._notify(actor, total)
             results.append(result)
         return results

@@ -241,3 +241,34 @@ def test_of_two_processes_resuming_the_same_unit_only_one_sends_each_intent():
     assert _proposals(st, run_id) == {ProposalStatus.PUSHED: 2}
     with st.uow() as uow:
         assert uow.runs.get(run_id).status is RunStatus.APPROVED  # type: ignore[union-attr]
+
+
+def test_a_resume_also_approves_what_the_stopped_approval_had_not_reached_and_keeps_its_message():
+    st, run_id = _ran(pairs=3)
+    st.crossmark.fail("schedule", Crash(), after=True)
+    with pytest.raises(Crash):
+        st.service.approve(MANAGER, run_id, message=("C0TEAM", "1700000000.000100"))
+    assert _proposals(st, run_id) == {ProposalStatus.PUSHING: 2, ProposalStatus.PROPOSED: 4}
+    _after_the_lease(st)
+
+    [resumed] = st.service.resume(MANAGER)
+
+    assert _proposals(st, run_id) == {ProposalStatus.PUSHED: 6}
+    assert resumed.status == "approved" and resumed.message == ("C0TEAM", "1700000000.000100")
+    assert _double_booked(st) == [] and len(st.crossmark.schedules) == 6
+
+
+def test_a_resume_of_a_subset_approval_leaves_the_proposals_it_did_not_cover():
+    st, run_id = _ran(pairs=2)
+    with st.uow() as uow:
+        first_pair = sorted(p.id for p in uow.proposals.for_run(run_id))[:1]
+    st.crossmark.fail("schedule", Crash())
+    with pytest.raises(Crash):
+        st.service.approve(MANAGER, run_id, first_pair)
+    _after_the_lease(st)
+
+    st.service.resume(MANAGER)
+
+    assert _proposals(st, run_id) == {ProposalStatus.PUSHED: 2, ProposalStatus.PROPOSED: 2}
+    with st.uow() as uow:
+        assert uow.runs.get(run_id).status is RunStatus.PARTIALLY_APPROVED  # type: ignore[union-attr]
