@@ -3,15 +3,13 @@ run's status is final (the DMs to the people affected go out after it)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.common import message_text
 from bot.blocks.proposals import proposal_message
@@ -38,50 +36,10 @@ def already_text(summary: RunSummary) -> str:
     return f"Run #{summary.run_id} was already {word}{by}; nothing changed."
 
 
-class MessageProgress:
-    """``core.services.autoschedule.ApprovalProgress`` that redraws one proposal message.
-
-    Called from the approving worker thread; each redraw is handed to the event loop and not waited
-    for (a slow Slack never slows the pushes).
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, client: AsyncWebClient, where: tuple[str, str],
-                 summary: Callable[[], RunSummary], user_id: str,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._loop = loop
-        self._client = client
-        self._where = where
-        self._summary = summary
-        self._user = user_id
-        self._monotonic = monotonic
-        self._last = monotonic()
-
-    def done(self, settled: int, total: int) -> None:
-        """Redraw with "settled/total done" (throttled; the last unit is left to ``finished``)."""
-        now = self._monotonic()
-        if settled >= total or now - self._last < MIN_INTERVAL_SECONDS:
-            return
-        self._last = now
-        self._draw(self._summary(), busy_text(self._user, settled, total))
-
-    def finished(self, result: ApprovalResult) -> None:
-        """Draw the decided run with its result line and, for failures, Retry."""
-        self._draw(self._summary(), None)
-
-    def _draw(self, summary: RunSummary, busy: str | None) -> None:
-        text, blocks = proposal_message(summary, busy=busy)
-        update = self._client.chat_update(channel=self._where[0], ts=self._where[1], text=message_text(text),
-                                          blocks=blocks)
-        self._submit(update)
-
-    def _submit(self, call: Coroutine[Any, Any, Any]) -> None:
-        future: Future[Any] = asyncio.run_coroutine_threadsafe(call, self._loop)
-        future.add_done_callback(_log_failure)
-
-
 class SyncMessageProgress:
-    """``MessageProgress`` for job bodies (worker threads, no event loop): redraws through a
-    synchronous Web API client, in a thread of its own so a slow Slack never slows the pushes.
+    """``core.services.autoschedule.ApprovalProgress`` for job bodies (worker threads, no event
+    loop) that redraws one proposal message through a synchronous Web API client, in a thread of its
+    own so a slow Slack never slows the pushes.
     ``close()`` waits for the redraws already asked for (the job draws the final message after)."""
 
     def __init__(self, client: WebClient, where: tuple[str, str], summary: Callable[[], RunSummary],
