@@ -194,10 +194,12 @@ class FaultInjector:
             async def buffer(message: Message) -> None:
                 buffered.append(message)
             await self.app(scope, replay, buffer)
-        await self._misbehave(fault, scope, replay, recording, buffered)
+        await self._misbehave(fault, scope, receive, body, recording, buffered)
 
-    async def _misbehave(self, fault: Fault, scope: Scope, receive: Receive, send: Send,
+    async def _misbehave(self, fault: Fault, scope: Scope, receive: Receive, body: bytes, send: Send,
                          buffered: list[Message]) -> None:
+        """Answer as ``fault`` says. ``receive`` is the connection's own (its body already read into
+        ``body``): a disconnect is watched for there, and a handler run late gets the body replayed."""
         if fault.kind is FaultKind.STATUS:
             headers = [(b"retry-after", fault.retry_after.encode())] if fault.retry_after else []
             await _reply(send, fault.status, {"success": False, "message": "injected failure"}, headers)
@@ -219,7 +221,7 @@ class FaultInjector:
                 for message in buffered:
                     await send(message)
             else:
-                await self.app(scope, receive, send)
+                await self.app(scope, _replaying(body, receive), send)
         else:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"text/html"), (b"content-length", b"4096")]})

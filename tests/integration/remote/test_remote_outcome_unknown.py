@@ -89,6 +89,18 @@ def test_the_outcome_unknown_of_the_http_layer_is_the_core_error() -> None:
     assert OutcomeUnknown("x").code == RemoteOutcomeUnknown.code == "remote_outcome_unknown"
 
 
+def test_a_push_delayed_within_the_timeout_is_answered_and_applied_once(
+        quick: CrossmarkAdapter, crossmark_sandbox: CrossmarkSandbox, dataset: SandboxDataset) -> None:
+    event, employee = booking(dataset)
+    crossmark_sandbox.faults.inject(SCHEDULE, Fault(FaultKind.SLOW, delay=CLIENT_TIMEOUT / 5))
+
+    event_id = quick.schedule(event, employee, START, END)
+
+    assert held_by(crossmark_sandbox, event.mplan_id) == [event_id]
+    assert pushes_of(crossmark_sandbox, event.mplan_id) == [event_id]
+    assert crossmark_sandbox.faults.count(SCHEDULE) == 1
+
+
 def test_a_push_applied_then_answered_after_the_timeout_returns_the_id_it_finds(
         quick: CrossmarkAdapter, crossmark_sandbox: CrossmarkSandbox, dataset: SandboxDataset) -> None:
     event, employee = booking(dataset)
