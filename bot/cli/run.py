@@ -9,6 +9,7 @@ import sys
 
 from bot.settings import load_settings
 from core.model import Actor, Role
+from core.services.sync import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,8 @@ def sync(args: argparse.Namespace) -> int:
         container.close()
 
 
-def _sync(service: object, has_retaillink: bool, what: str) -> int:
-    from core.services.sync import SyncService
-
-    if not isinstance(service, SyncService):
+def _sync(service: SyncService | None, has_retaillink: bool, what: str) -> int:
+    if service is None:
         print("Crossmark is not configured: set EXTERNAL_API_USERNAME and EXTERNAL_API_PASSWORD.",
               file=sys.stderr)
         return 2

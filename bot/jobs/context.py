@@ -68,10 +68,6 @@ class JobContext:
         """``at`` on ``day`` in the store's timezone (aware)."""
         return datetime.combine(day, at, tzinfo=self.zone)
 
-    def packet_service(self) -> PacketService:
-        """The packet service."""
-        return self.packet
-
     def team_channel(self) -> str:
         """``TEAM_CHANNEL`` (a channel id); a configuration error when unset."""
         channel = self.settings.team_channel.strip()

@@ -95,10 +95,10 @@ class DailyPacket:
 
     def _build(self, actor: Actor, day: date, *, use_retaillink: bool = True,
                note: str | None = None) -> PacketBuild:
-        return self.ctx.packet_service().build(actor, day, use_retaillink=use_retaillink, edr_note=note)
+        return self.ctx.packet.build(actor, day, use_retaillink=use_retaillink, edr_note=note)
 
     def _post(self, build: PacketBuild, channel: str) -> PacketOutcome:
-        summary = self.ctx.packet_service().summary(build.data)
+        summary = self.ctx.packet.summary(build.data)
         posted = self.ctx.poster.post(build, channel, summary)
         return PacketOutcome(build.data.day, posted, needs_code=build.needs_code,
                              missing_edr=build.missing_edr)

@@ -191,7 +191,8 @@ class UnitApprover:
                 continue
             if old.assignment_id is not None and old.kind is IntentKind.UNSCHEDULE and not any(
                     a.id == old.assignment_id for _, a in removals):
-                old.status, old.error, old.updated_at = IntentStatus.FAILED, "an earlier reversal", now
+                old.status, old.updated_at = IntentStatus.FAILED, now
+                old.error = "not needed: the assignment it removed is gone"
             elif old.status is IntentStatus.CONFIRMED:
                 old.status, old.updated_at = IntentStatus.UNKNOWN, now
             uow.intents.update(old)

@@ -21,7 +21,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.container import Container
-from bot.jobs.context import request_context
 from bot.slack.identity import require_linked
 from bot.slack.parsing import parse_day_text
 from bot.slack.subcommands import (
@@ -34,6 +33,7 @@ from bot.slack.subcommands import (
 )
 from core.errors import InvalidInput, NotFound
 from core.model import Actor
+from core.services.packet import PacketService
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ def _rest(args: tuple[str, ...]) -> str:
     return " ".join(word for word in args if word.lower() != PDF_WORD)
 
 
-def _packet_service(request: SubcommandRequest) -> Any:
-    return request_context(request.container, request.body).packet_service()
+def _packet_service(request: SubcommandRequest) -> PacketService:
+    return request.container.services.packet
 
 
 def _employee_of_user(request: SubcommandRequest, slack_user_id: str) -> str:
